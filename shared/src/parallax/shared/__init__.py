@@ -1,0 +1,1 @@
+"""Parallax shared core: settings, storage, interchange types and text normalisation."""

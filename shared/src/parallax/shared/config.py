@@ -1,0 +1,86 @@
+"""Settings, read from `PARALLAX_*` environment variables (and a `.env` file) when asked for.
+
+Nothing is read at import: call `get_settings()`. Tests and commands that need other values
+build `Settings(...)` themselves and pass it down.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob Parallax has; the defaults are the embedded set-up (no server needed)."""
+
+    model_config = SettingsConfigDict(env_prefix="PARALLAX_", env_file=".env", extra="ignore")
+
+    # Storage and messaging.
+    database_url: str = Field(
+        default="sqlite:///parallax.db",
+        description="SQLAlchemy URL. Default: a SQLite file in the working directory. "
+        "Production: postgresql+psycopg://user:password@host:5432/parallax.",
+    )
+    broker_url: str = Field(
+        default="sqla+sqlite:///parallax-broker.db",
+        description="Celery broker URL. Default: Celery's SQLAlchemy transport on a SQLite "
+        "file (a real broker with no server). Production: redis://… or amqp://….",
+    )
+    auto_migrate: bool = Field(
+        default=True,
+        description="Bring the database schema up to date when a command opens it. Turn off "
+        "in production and run `parallax db upgrade` as a deploy step.",
+    )
+
+    # Input limits.
+    max_article_chars: int = Field(
+        default=500_000, gt=0, description="Longest article text accepted, in characters."
+    )
+    min_article_chars: int = Field(
+        default=40, gt=0, description="Shortest article body accepted after cleaning."
+    )
+    max_file_bytes: int = Field(
+        default=50_000_000, gt=0, description="Largest input file read, in bytes."
+    )
+    max_rejected_payload_chars: int = Field(
+        default=200_000,
+        gt=0,
+        description="How much of a refused input is kept in the rejected-input record.",
+    )
+
+    # Fetching URLs and feeds.
+    fetch_timeout_seconds: float = Field(default=15.0, gt=0, description="Connect and read timeout.")
+    fetch_max_bytes: int = Field(default=10_000_000, gt=0, description="Largest response body read.")
+    fetch_max_redirects: int = Field(default=5, ge=0, description="Redirects followed per URL.")
+    fetch_allow_private_addresses: bool = Field(
+        default=False,
+        description="Allow fetching loopback, private and link-local addresses. Off by default "
+        "so that a deployment cannot be used to reach its own internal network.",
+    )
+    fetch_user_agent: str = Field(
+        default="Parallax/0.1 (news framing comparison)",
+        description="User-Agent sent with every request.",
+    )
+
+    # Ingest behaviour.
+    near_duplicate_threshold: float = Field(
+        default=0.95,
+        gt=0,
+        le=1,
+        description="Similarity (0..1) above which a new text from the same outlet is stored "
+        "as a revision of an existing article rather than as a new article.",
+    )
+    ingest_batch_size: int = Field(default=500, gt=0, description="Articles written per transaction.")
+    ingest_workers: int = Field(
+        default=0,
+        ge=0,
+        description="Processes that clean and analyse articles in parallel; 0 = one per CPU core.",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment. `get_settings.cache_clear()` re-reads."""
+    return Settings()

@@ -1,0 +1,223 @@
+"""Storage: the SQLModel tables. The database is the source of truth for every stage.
+
+Alembic migrations in `parallax/shared/migrations` create these tables; the same migrations
+run on SQLite (the embedded default) and PostgreSQL (production).
+"""
+
+import datetime as dt
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime stored as UTC; SQLite (which drops the zone) reads back UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Parallax stores timezone-aware UTC times")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def utc_now() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Stage(enum.StrEnum):
+    """How far an article has gone through the pipeline (stored as text)."""
+
+    INGESTED = "ingested"
+    ANNOTATED = "annotated"
+    CLUSTERED = "clustered"
+    COMPARED = "compared"
+
+
+class Status(enum.StrEnum):
+    """Whether the article's last stage succeeded; `failed` rows carry the reason."""
+
+    OK = "ok"
+    FAILED = "failed"
+
+
+class SourceKind(enum.StrEnum):
+    """Where an input came from."""
+
+    JSONL = "jsonl"
+    TEXT = "text"
+    HTML = "html"
+    PDF = "pdf"
+    URL = "url"
+    FEED = "feed"
+    API = "api"
+
+
+class FeedStatus(enum.StrEnum):
+    """A feed's polling state."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    FAILING = "failing"
+
+
+class Outlet(SQLModel, table=True):
+    """A publisher: a newspaper, broadcaster, agency or site."""
+
+    __tablename__ = "outlet"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    domain: str | None = Field(default=None, max_length=255)
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class Feed(SQLModel, table=True):
+    """An RSS or Atom feed polled for new articles."""
+
+    __tablename__ = "feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2048, unique=True)
+    outlet_id: int | None = Field(default=None, foreign_key="outlet.id")
+    title: str | None = Field(default=None, max_length=500)
+    status: str = Field(default=FeedStatus.ACTIVE, max_length=20)
+    poll_interval_seconds: int = Field(default=900)
+    etag: str | None = Field(default=None, max_length=500)
+    last_modified: str | None = Field(default=None, max_length=100)
+    last_polled_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consecutive_failures: int = Field(default=0)
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class Article(SQLModel, table=True):
+    """One article: its original text, its clean text and the map between them, its metadata."""
+
+    __tablename__ = "article"
+    __table_args__ = (
+        sa.UniqueConstraint("outlet_id", "content_hash", name="uq_article_outlet_content"),
+        sa.Index("ix_article_outlet_external", "outlet_id", "external_id"),
+        sa.Index("ix_article_outlet_url", "outlet_id", "url"),
+        sa.Index("ix_article_content_hash", "content_hash"),
+        sa.Index("ix_article_version_hash", "version_hash"),
+        sa.Index("ix_article_stage_status", "stage", "status"),
+        sa.Index("ix_article_published", "published_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, max_length=500)
+    outlet_id: int = Field(foreign_key="outlet.id")
+    title: str | None = Field(default=None, sa_type=sa.Text)
+    url: str | None = Field(default=None, max_length=2048)
+    published_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    language: str | None = Field(default=None, max_length=8)
+    language_confidence: float | None = Field(default=None)
+    language_source: str | None = Field(default=None, max_length=20)
+    original_text: str = Field(sa_type=sa.Text)
+    clean_text: str = Field(sa_type=sa.Text)
+    offset_map: list[int] = Field(sa_type=JSONType)
+    title_span: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    dateline: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    extra: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    content_hash: str = Field(max_length=64, description="SHA-256 of the clean body.")
+    version_hash: str = Field(max_length=64, description="SHA-256 of the headline and clean body.")
+    copy_of_id: int | None = Field(default=None, foreign_key="article.id")
+    source_kind: str = Field(max_length=20)
+    source_uri: str | None = Field(default=None, sa_type=sa.Text)
+    normalizer_version: str = Field(max_length=40)
+    stage: str = Field(default=Stage.INGESTED, max_length=20)
+    status: str = Field(default=Status.OK, max_length=20)
+    status_reason: str | None = Field(default=None, sa_type=sa.Text)
+    revision_count: int = Field(default=0)
+    ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id")
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ArticleRevision(SQLModel, table=True):
+    """A later version of an article (changed headline, corrected typo) from the same outlet."""
+
+    __tablename__ = "article_revision"
+    __table_args__ = (
+        sa.UniqueConstraint("article_id", "version_hash", name="uq_revision_article_version"),
+        sa.Index("ix_revision_content_hash", "content_hash"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    revision: int
+    title: str | None = Field(default=None, sa_type=sa.Text)
+    url: str | None = Field(default=None, max_length=2048)
+    published_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    original_text: str = Field(sa_type=sa.Text)
+    clean_text: str = Field(sa_type=sa.Text)
+    content_hash: str = Field(max_length=64)
+    version_hash: str = Field(max_length=64)
+    similarity: float
+    source_kind: str = Field(max_length=20)
+    source_uri: str | None = Field(default=None, sa_type=sa.Text)
+    ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id")
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class NearDuplicateKey(SQLModel, table=True):
+    """MinHash band keys of an article's text, to find near-copies without scanning."""
+
+    __tablename__ = "near_duplicate_key"
+    __table_args__ = (sa.Index("ix_near_duplicate_lookup", "outlet_id", "band_key"),)
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    band_key: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    outlet_id: int = Field(foreign_key="outlet.id")
+
+
+class IngestRun(SQLModel, table=True):
+    """One ingest run: what was asked, what came of it."""
+
+    __tablename__ = "ingest_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sources: list[str] = Field(default_factory=list, sa_type=JSONType)
+    started_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    finished_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    counts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+
+
+class RejectedInput(SQLModel, table=True):
+    """An input that was refused: what came in, from where, and why."""
+
+    __tablename__ = "rejected_input"
+    __table_args__ = (
+        sa.Index("ix_rejected_reason", "reason"),
+        sa.Index("ix_rejected_run", "ingest_run_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(sa_type=sa.Text, description="File path or URL.")
+    location: str | None = Field(default=None, max_length=100, description="Line, item or page.")
+    source_kind: str = Field(max_length=20)
+    reason: str = Field(max_length=40, description="A stable code, e.g. invalid_json.")
+    message: str = Field(sa_type=sa.Text, description="What was wrong and how to fix it.")
+    payload: str | None = Field(default=None, sa_type=sa.Text, description="The input, as received.")
+    payload_truncated: bool = Field(default=False)
+    ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id")
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
