@@ -29,3 +29,9 @@ def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARALLAX_NEAR_DUPLICATE_THRESHOLD", "1.5")
     with pytest.raises(ValidationError, match="near_duplicate_threshold"):
         Settings()
+
+
+def test_every_setting_is_documented(pytestconfig: pytest.Config) -> None:
+    documented = (pytestconfig.rootpath / "docs" / "settings.md").read_text(encoding="utf-8")
+    missing = [name for name in Settings.model_fields if f"`PARALLAX_{name.upper()}`" not in documented]
+    assert missing == [], "add these to docs/settings.md"

@@ -35,9 +35,17 @@ def test_times_come_back_timezone_aware_utc(engine: Engine) -> None:
         session.add(outlet)
         session.flush()
         session.add(
-            Article(outlet_id=outlet.id or 0, original_text="t", clean_text="t", offset_map=[1, 1],
-                    content_hash="h", version_hash="v", source_kind="jsonl", normalizer_version="n",
-                    published_at=published)
+            Article(
+                outlet_id=outlet.id or 0,
+                original_text="t",
+                clean_text="t",
+                offset_map=[1, 1],
+                content_hash="h",
+                version_hash="v",
+                source_kind="jsonl",
+                normalizer_version="n",
+                published_at=published,
+            )
         )
     with session_scope(engine) as session:
         stored = session.exec(sa.select(Article)).scalars().one()  # type: ignore[call-overload]
@@ -47,19 +55,28 @@ def test_times_come_back_timezone_aware_utc(engine: Engine) -> None:
 
 
 def test_naive_times_are_refused(engine: Engine) -> None:
+    naive = Outlet(name="X", created_at=dt.datetime(2022, 1, 1))  # naive on purpose
     with pytest.raises(sa.exc.StatementError, match="naive datetime"), session_scope(engine) as session:
-        session.add(Outlet(name="X", created_at=dt.datetime(2022, 1, 1)))
+        session.add(naive)
 
 
 def test_the_same_outlet_and_text_cannot_be_stored_twice(engine: Engine) -> None:
-    with pytest.raises(sa.exc.IntegrityError), session_scope(engine) as session:
+    with pytest.raises(sa.exc.IntegrityError), session_scope(engine) as session:  # noqa: PT012
         outlet = Outlet(name="Le Monde")
         session.add(outlet)
         session.flush()
         for _ in range(2):
             session.add(
-                Article(outlet_id=outlet.id or 0, original_text="t", clean_text="t", offset_map=[1, 1],
-                        content_hash="same", version_hash="v", source_kind="jsonl", normalizer_version="n")
+                Article(
+                    outlet_id=outlet.id or 0,
+                    original_text="t",
+                    clean_text="t",
+                    offset_map=[1, 1],
+                    content_hash="same",
+                    version_hash="v",
+                    source_kind="jsonl",
+                    normalizer_version="n",
+                )
             )
             session.flush()
 

@@ -13,14 +13,19 @@ def test_the_seed_article_with_its_given_title(seed_record: dict[str, Any]) -> N
     article = normalize_article(text, title=seed_record["title"])
     assert article.title == seed_record["title"]
     assert article.title_span is not None
-    assert article.title_span.text == "Tensions en Europe : Poutine et\nMacron ont discuté des\n«garanties» de sécurité de la\nRussie"
+    assert (
+        article.title_span.text
+        == "Tensions en Europe : Poutine et\nMacron ont discuté des\n«garanties» de sécurité de la\nRussie"
+    )
     assert text[article.title_span.start : article.title_span.end] == article.title_span.text
     assert article.dateline is not None
     assert article.dateline.span.text == "Moscou/Paris, 3 février (RHC)"
     assert article.dateline.places == ("Moscou", "Paris")
     assert article.dateline.date_text == "3 février"
     assert article.dateline.agency == "RHC"
-    assert article.clean_text.startswith("Les présidents français et russe ont eu un entretien téléphonique ce 3 février,")
+    assert article.clean_text.startswith(
+        "Les présidents français et russe ont eu un entretien téléphonique ce 3 février,"
+    )
 
 
 def test_the_seed_article_without_a_title_finds_the_same_headline(seed_record: dict[str, Any]) -> None:
@@ -29,7 +34,9 @@ def test_the_seed_article_without_a_title_finds_the_same_headline(seed_record: d
     assert article.dateline is not None
 
 
-def test_the_seed_paragraphs_and_the_sentence_across_the_page_break_are_whole(seed_record: dict[str, Any]) -> None:
+def test_the_seed_paragraphs_and_the_sentence_across_the_page_break_are_whole(
+    seed_record: dict[str, Any],
+) -> None:
     text = seed_record["text"]
     article = normalize_article(text, title=seed_record["title"])
     paragraphs = article.clean_text.split("\n\n")
@@ -52,7 +59,7 @@ def test_every_word_of_the_seed_maps_back_to_the_same_word(seed_record: dict[str
     text = seed_record["text"]
     article = normalize_article(text, title=seed_record["title"])
     offset_map = OffsetMap.from_json(article.offset_map.to_json())
-    for word in {"Kremlin", "martèle", "provocatrices", "«clair»", "Zelensky", "l'OTAN"}:
+    for word in ("Kremlin", "martèle", "provocatrices", "«clair»", "Zelensky", "l'OTAN"):
         start = article.clean_text.index(word)
         original_start, original_end = offset_map.to_original(start, start + len(word))
         assert text[original_start:original_end].replace("’", "'") == word
@@ -68,7 +75,9 @@ def test_every_word_of_the_seed_maps_back_to_the_same_word(seed_record: dict[str
         ("New York, March 5, 2022 — Stocks fell", ("New York",), "March 5, 2022", None),
     ],
 )
-def test_datelines_in_common_styles(text: str, places: tuple[str, ...], date: str | None, agency: str | None) -> None:
+def test_datelines_in_common_styles(
+    text: str, places: tuple[str, ...], date: str | None, agency: str | None
+) -> None:
     dateline = find_dateline(text)
     assert dateline is not None
     assert (dateline.places, dateline.date_text, dateline.agency) == (places, date, agency)

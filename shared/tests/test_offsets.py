@@ -88,7 +88,9 @@ def test_every_clean_character_comes_from_the_original_range_it_maps_to(
 
 
 @given(edited_texts(), st.data())
-def test_mapped_spans_are_ordered_and_nested(case: tuple[str, list[tuple[int, int, str]]], data: st.DataObject) -> None:
+def test_mapped_spans_are_ordered_and_nested(
+    case: tuple[str, list[tuple[int, int, str]]], data: st.DataObject
+) -> None:
     original, pieces = case
     clean, offset_map = build(original, pieces)
     start = data.draw(st.integers(0, len(clean)))
@@ -96,7 +98,11 @@ def test_mapped_spans_are_ordered_and_nested(case: tuple[str, list[tuple[int, in
     original_start, original_end = offset_map.to_original(start, end)
     assert 0 <= original_start <= original_end <= len(original)
     if start < end:
-        inner = offset_map.to_original(start, max(start + 1, end - 1)) if end - start > 1 else (original_start, original_end)
+        inner = (
+            offset_map.to_original(start, max(start + 1, end - 1))
+            if end - start > 1
+            else (original_start, original_end)
+        )
         assert original_start <= inner[0] <= inner[1] <= original_end
     if start < end:
         # Back again, the span can only widen (to whole replacements), never lose characters.

@@ -16,8 +16,16 @@ def problems(**fields: object) -> str:
 
 def test_the_interchange_fields_and_extras() -> None:
     article = ArticleIn.model_validate(
-        {"id": 7, "outlet": "Le Monde", "title": None, "text": "t", "url": None,
-         "published": "2022-02-03T18:30:00+01:00", "language": "FR", "event": "e1"}
+        {
+            "id": 7,
+            "outlet": "Le Monde",
+            "title": None,
+            "text": "t",
+            "url": None,
+            "published": "2022-02-03T18:30:00+01:00",
+            "language": "FR",
+            "event": "e1",
+        }
     )
     assert article.id == "7"
     assert article.published == dt.datetime(2022, 2, 3, 17, 30, tzinfo=dt.UTC)
@@ -26,7 +34,9 @@ def test_the_interchange_fields_and_extras() -> None:
 
 
 def test_bare_dates_are_midnight_utc_and_naive_times_are_utc() -> None:
-    assert ArticleIn(outlet="X", text="t", published="2022-02-03").published == dt.datetime(2022, 2, 3, tzinfo=dt.UTC)  # type: ignore[arg-type]
+    assert ArticleIn(outlet="X", text="t", published="2022-02-03").published == dt.datetime(
+        2022, 2, 3, tzinfo=dt.UTC
+    )  # type: ignore[arg-type]
     naive = ArticleIn(outlet="X", text="t", published="2022-02-03T10:00:00")  # type: ignore[arg-type]
     assert naive.published == dt.datetime(2022, 2, 3, 10, tzinfo=dt.UTC)
 

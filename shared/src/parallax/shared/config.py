@@ -41,9 +41,7 @@ class Settings(BaseSettings):
     min_article_chars: int = Field(
         default=40, gt=0, description="Shortest article body accepted after cleaning."
     )
-    max_file_bytes: int = Field(
-        default=50_000_000, gt=0, description="Largest input file read, in bytes."
-    )
+    max_file_bytes: int = Field(default=50_000_000, gt=0, description="Largest input file read, in bytes.")
     max_rejected_payload_chars: int = Field(
         default=200_000,
         gt=0,
@@ -58,6 +56,16 @@ class Settings(BaseSettings):
         default=False,
         description="Allow fetching loopback, private and link-local addresses. Off by default "
         "so that a deployment cannot be used to reach its own internal network.",
+    )
+    fetch_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="Private networks that may be fetched even when private addresses are not "
+        'allowed, as a JSON list of CIDR blocks, e.g. ["10.20.0.0/16"] for an intranet feed server.',
+    )
+    fetch_ca_certs: str | None = Field(
+        default=None,
+        description="A PEM file of certificate authorities to trust for HTTPS instead of the "
+        "default store (certifi), e.g. a newsroom's own CA.",
     )
     fetch_user_agent: str = Field(
         default="Parallax/0.1 (news framing comparison)",

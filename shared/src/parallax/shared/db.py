@@ -74,9 +74,8 @@ def _alembic_config(connection: sa.Connection) -> Any:
 
 def head_revision() -> str:
     """The newest migration this code knows."""
-    from alembic.script import ScriptDirectory
-
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", "parallax.shared:migrations")

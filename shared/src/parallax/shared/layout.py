@@ -39,7 +39,10 @@ _DASH = r"\s*[-–—:]+\s*"
 
 _DATELINES = (
     # "Moscou/Paris, 3 février (RHC)", "PARIS, Feb 3 (Reuters) -"
-    re.compile(_PLACES + r"\s*,\s*(?P<date>" + _DATE + r")\s*(?:" + _AGENCY + r")?(?:\s*\.)?(?:" + _DASH + r")?", re.I),
+    re.compile(
+        _PLACES + r"\s*,\s*(?P<date>" + _DATE + r")\s*(?:" + _AGENCY + r")?(?:\s*\.)?(?:" + _DASH + r")?",
+        re.I,
+    ),
     # "WASHINGTON (Reuters) -", "Paris (AFP) -"
     re.compile(_PLACES + r"\s*" + _AGENCY + _DASH),
     # "WASHINGTON —" (the place in capitals, then a dash)

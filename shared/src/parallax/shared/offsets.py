@@ -80,9 +80,7 @@ class OffsetMap:
         """Rebuild a map stored with `to_json`."""
         if len(flat) < 2 or (len(flat) - 2) % 4:
             raise ValueError("an offset map is [clean_length, original_length, 4 ints per edit]")
-        edits = tuple(
-            Edit(flat[i], flat[i + 1], flat[i + 2], flat[i + 3]) for i in range(2, len(flat), 4)
-        )
+        edits = tuple(Edit(flat[i], flat[i + 1], flat[i + 2], flat[i + 3]) for i in range(2, len(flat), 4))
         return cls(clean_length=flat[0], original_length=flat[1], edits=edits)
 
     # -- internals ---------------------------------------------------------------------------
@@ -208,6 +206,7 @@ def _merge_adjacent(edits: Iterable[Edit]) -> tuple[Edit, ...]:
     for edit in edits:
         if merged and merged[-1].clean_end == edit.clean_start and merged[-1].orig_end == edit.orig_start:
             previous = merged.pop()
-            edit = Edit(previous.clean_start, edit.clean_end, previous.orig_start, edit.orig_end)
-        merged.append(edit)
+            merged.append(Edit(previous.clean_start, edit.clean_end, previous.orig_start, edit.orig_end))
+        else:
+            merged.append(edit)
     return tuple(merged)
