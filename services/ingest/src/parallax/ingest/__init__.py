@@ -1,0 +1,1 @@
+"""Parallax ingest: read articles in every form they come in, clean them, deduplicate, store."""

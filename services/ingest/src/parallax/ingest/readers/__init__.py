@@ -1,0 +1,1 @@
+"""Readers: each turns one kind of input into drafts (articles as found) or refusals."""
