@@ -1,0 +1,1 @@
+"""The `parallax` command: thin shells over the services, run in-process."""
