@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -28,25 +29,27 @@ def test_ensure_schema_is_idempotent(engine: Engine) -> None:
     assert current_revision(engine) == head_revision()
 
 
+def minimal_article(outlet_id: int, **fields: Any) -> Article:
+    values: dict[str, Any] = {
+        "original_text": "t",
+        "clean_text": "t",
+        "offset_map": [1, 1],
+        "content_hash": "h",
+        "version_hash": "v",
+        "source_kind": "jsonl",
+        "normalizer_version": "n",
+        **fields,
+    }
+    return Article(outlet_id=outlet_id, **values)
+
+
 def test_times_come_back_timezone_aware_utc(engine: Engine) -> None:
     published = dt.datetime(2022, 2, 3, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     with session_scope(engine) as session:
         outlet = Outlet(name="Le Monde")
         session.add(outlet)
         session.flush()
-        session.add(
-            Article(
-                outlet_id=outlet.id or 0,
-                original_text="t",
-                clean_text="t",
-                offset_map=[1, 1],
-                content_hash="h",
-                version_hash="v",
-                source_kind="jsonl",
-                normalizer_version="n",
-                published_at=published,
-            )
-        )
+        session.add(minimal_article(outlet.id or 0, published_at=published))
     with session_scope(engine) as session:
         stored = session.exec(sa.select(Article)).scalars().one()  # type: ignore[call-overload]
         assert stored.published_at == published
@@ -66,18 +69,7 @@ def test_the_same_outlet_and_text_cannot_be_stored_twice(engine: Engine) -> None
         session.add(outlet)
         session.flush()
         for _ in range(2):
-            session.add(
-                Article(
-                    outlet_id=outlet.id or 0,
-                    original_text="t",
-                    clean_text="t",
-                    offset_map=[1, 1],
-                    content_hash="same",
-                    version_hash="v",
-                    source_kind="jsonl",
-                    normalizer_version="n",
-                )
-            )
+            session.add(minimal_article(outlet.id or 0, content_hash="same"))
             session.flush()
 
 

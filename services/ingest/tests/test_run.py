@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -91,32 +92,32 @@ def test_a_glob_matching_nothing_is_refused(
     assert "no file matches" in report.refusals[0].message
 
 
-def test_worker_processes_give_the_same_result_as_one_process(
-    sqlite_engine: Engine, settings_for: SettingsFor, tmp_path: Path, shared_data: Path
-) -> None:
-    source = shared_data / "wikinews_fr" / "articles.jsonl"
-    parallel = ingest(
-        [str(source)], engine=sqlite_engine, settings=settings_for(sqlite_engine, ingest_workers=2)
-    )
-    with sqlite_engine.connect() as connection:
-        hashes_parallel = connection.execute(
-            sa.text("SELECT external_id, content_hash FROM article ORDER BY id")
-        ).all()
+def ingest_with_workers(
+    source: Path, database: Path, workers: int, settings_for: SettingsFor
+) -> tuple[dict[str, Any], list[Any]]:
     from parallax.shared.db import create_db_engine, upgrade_schema
 
-    serial_engine = create_db_engine(f"sqlite:///{tmp_path / 'serial.db'}")
-    upgrade_schema(serial_engine)
-    serial = ingest(
-        [str(source)], engine=serial_engine, settings=settings_for(serial_engine, ingest_workers=1)
-    )
-    with serial_engine.connect() as connection:
-        hashes_serial = connection.execute(
-            sa.text("SELECT external_id, content_hash FROM article ORDER BY id")
-        ).all()
-    serial_engine.dispose()
-    assert parallel.counts() == serial.counts()
-    assert parallel.stored > 1000
-    assert hashes_parallel == hashes_serial
+    engine = create_db_engine(f"sqlite:///{database}")
+    upgrade_schema(engine)
+    try:
+        report = ingest([str(source)], engine=engine, settings=settings_for(engine, ingest_workers=workers))
+        with engine.connect() as connection:
+            hashes = connection.execute(
+                sa.text("SELECT external_id, content_hash FROM article ORDER BY id")
+            ).all()
+    finally:
+        engine.dispose()
+    return report.counts(), [tuple(row) for row in hashes]
+
+
+def test_worker_processes_give_the_same_result_as_one_process(
+    settings_for: SettingsFor, tmp_path: Path, shared_data: Path
+) -> None:
+    source = shared_data / "wikinews_fr" / "articles.jsonl"
+    parallel = ingest_with_workers(source, tmp_path / "parallel.db", 2, settings_for)
+    serial = ingest_with_workers(source, tmp_path / "serial.db", 1, settings_for)
+    assert parallel == serial
+    assert parallel[0]["stored"] > 1000
 
 
 def test_articles_keep_their_run_and_source(

@@ -118,7 +118,6 @@ class Article(SQLModel, table=True):
         sa.Index("ix_article_outlet_external", "outlet_id", "external_id"),
         sa.Index("ix_article_outlet_url", "outlet_id", "url"),
         sa.Index("ix_article_content_hash", "content_hash"),
-        sa.Index("ix_article_version_hash", "version_hash"),
         sa.Index("ix_article_stage_status", "stage", "status"),
         sa.Index("ix_article_published", "published_at"),
     )
@@ -183,7 +182,8 @@ class NearDuplicateKey(SQLModel, table=True):
     """MinHash band keys of an article's text, to find near-copies without scanning."""
 
     __tablename__ = "near_duplicate_key"
-    __table_args__ = (sa.Index("ix_near_duplicate_lookup", "outlet_id", "band_key"),)
+    # Looked up by key first (a handful of rows per key), then narrowed to the outlet.
+    __table_args__ = (sa.Index("ix_near_duplicate_lookup", "band_key", "outlet_id"),)
 
     article_id: int = Field(foreign_key="article.id", primary_key=True)
     band_key: int = Field(primary_key=True, sa_type=sa.BigInteger)

@@ -32,6 +32,7 @@ NORMALIZER_VERSION = "normalize.v1"
 # Line breaks in every form text arrives with (form feed = PDF page break).
 _LINE_BREAK = "\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK_CHAR = re.compile("[" + _LINE_BREAK + "]")
+_OTHER_LINE_BREAK = re.compile("[\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
 _LINE_SPLIT = re.compile(r"\r\n|[" + _LINE_BREAK + "]")
 # Every whitespace character but the plain space (what `str.isspace` accepts, spelled out).
 _NON_SPACE_WHITESPACE = "\t\n\v\f\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -53,7 +54,15 @@ _LIGATURE_TABLE = {code: unicodedata.normalize("NFKC", chr(code)) for code in ra
 # Characters that UTF-8 read as Latin-1/Windows-1252 leaves behind; only a cheap pre-check,
 # ftfy's own badness test decides.
 _MOJIBAKE_CHARACTERS = "ÃÂâ€œžŸ¢¤¦¨¬¯±²³´µ¶¸¹º¼½¾¿ÅÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßï"
-_MOJIBAKE_HINT = re.compile("[" + _MOJIBAKE_CHARACTERS + "]")
+# UTF-8 read as Windows-1252: a lead byte shown as Â…ß (two-byte characters: é -> Ã©) or
+# â (three-byte: ’ -> â€™), followed by a continuation byte shown as one of these.
+_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+# (One character class then another: a single branch is searched several times faster than
+# an alternation. "ï»" also catches a byte-order mark read the same way, "ï»¿".)
+_MOJIBAKE_HINT = re.compile("[\u00c2-\u00df\u00e2\u00ef][" + _CONTINUATION + "]")
 _COMBINING_MARK = re.compile("[" + _COMBINING + "]")
 
 _TERMINAL = re.compile(r"[.!?…:;][»”\"’')\]]*$")
@@ -96,7 +105,10 @@ def normalize(text: str, *, start: int = 0, end: int | None = None) -> tuple[str
     while (match := candidates.search(text, position, stop)) is not None:
         at = match.start()
         character = text[at]
-        if character.isspace():
+        if character == "\n" and _is_plain_paragraph_break(text, at, stop):
+            # The common case in clean sources: one blank line after a sentence. It stays as is.
+            position = line_start = at + 2
+        elif character.isspace():
             position, line_start = _spacing(builder, text, at, stop, line_start, layout)
         elif token_level and (word := _damaged_word(text, at, stop, builder.position)) is not None:
             position = _repair_word(builder, text, *word)
@@ -144,6 +156,21 @@ def _spacing(
         return run_end, run_end
     builder.replace(run_start, run_end, " ")
     return run_end, line_start
+
+
+def _is_plain_paragraph_break(text: str, at: int, stop: int) -> bool:
+    """Whether text[at:at + 2] is exactly "\n\n" between a finished sentence and more text."""
+    after = at + 2
+    return (
+        after < stop
+        and text[at + 1] == "\n"
+        and not text[after].isspace()
+        and text[after] not in _DROPPED_SET
+        and at > 0
+        and not text[at - 1].isspace()
+        and _ends_sentence(text[max(0, at - 12) : at])
+        and not _BULLET.match(text, after)
+    )
 
 
 def _damaged_word(text: str, at: int, stop: int, floor: int) -> tuple[int, int] | None:
@@ -258,6 +285,10 @@ def _skip_leading_space(text: str, start: int, stop: int) -> int:
 
 def _measure_layout(text: str, start: int, stop: int, *, damaged: bool) -> _Layout:
     """Decide whether single line breaks are hard wraps (PDF, e-mail) or paragraph ends."""
+    single_breaks = text.count("\n", start, stop) - 2 * text.count("\n\n", start, stop)
+    if single_breaks < 3 and not _OTHER_LINE_BREAK.search(text, start, stop):
+        # Paragraphs separated by blank lines and no wrapping: nothing to measure.
+        return _Layout(hard_wrapped=False, wrap_width=0, damaged=damaged)
     # str.splitlines breaks on exactly the characters in _LINE_BREAK (and "\r\n"), in C.
     lines = [line.strip() for line in text[start:stop].splitlines()]
     continued = [line for line, following in itertools.pairwise(lines) if line and following]

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from parallax.cli import exit_codes
+from parallax.cli.options import listing_options
 from parallax.cli.state import CliState
 
 
@@ -19,10 +20,7 @@ def articles() -> None:
 @click.option("--outlet", metavar="NAME", help="Only this outlet's articles.")
 @click.option("--language", metavar="CODE", help="Only articles in this language.")
 @click.option("--stage", help="Only articles at this pipeline stage (ingested, annotated …).")
-@click.option("--run", "run_id", type=int, metavar="ID", help="Only articles stored by this ingest run.")
-@click.option("--after", "after_id", type=int, metavar="ID", help="Start after this article id (paging).")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON on standard output.")
+@listing_options("articles")
 @click.pass_obj
 def list_command(
     state: CliState,

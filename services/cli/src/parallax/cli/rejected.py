@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from parallax.cli import exit_codes
+from parallax.cli.options import listing_options
 from parallax.cli.state import CliState
 
 
@@ -15,10 +16,7 @@ def rejected() -> None:
 
 @rejected.command("list")
 @click.option("--reason", help="Only this reason (e.g. invalid_json, empty_text, unreachable).")
-@click.option("--run", "run_id", type=int, metavar="ID", help="Only refusals of this ingest run.")
-@click.option("--after", "after_id", type=int, metavar="ID", help="Start after this id (paging).")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON, inputs included.")
+@listing_options("refusals")
 @click.pass_obj
 def list_command(
     state: CliState, reason: str | None, run_id: int | None, after_id: int | None, limit: int, as_json: bool

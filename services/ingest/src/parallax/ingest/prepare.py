@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -148,8 +148,32 @@ def prepare_draft(draft: Draft, options: PrepareOptions) -> PreparedArticle | Re
 
 
 def prepare_drafts(drafts: list[Draft], options: PrepareOptions) -> list[PreparedArticle | Refusal]:
-    """`prepare_draft` over a list (the unit of work handed to a worker process)."""
+    """`prepare_draft` over a list."""
     return [prepare_draft(draft, options) for draft in drafts]
+
+
+def prepare_drafts_without_originals(
+    drafts: list[Draft], options: PrepareOptions
+) -> list[PreparedArticle | Refusal]:
+    """`prepare_drafts` for a worker process: the original texts are left out of the results.
+
+    The caller still holds the drafts and puts them back with `restore_originals`; sending
+    them back through the pipe would only copy them twice.
+    """
+    return [
+        replace(item, original_text="") if isinstance(item, PreparedArticle) else item
+        for item in prepare_drafts(drafts, options)
+    ]
+
+
+def restore_originals(
+    drafts: list[Draft], prepared: list[PreparedArticle | Refusal]
+) -> list[PreparedArticle | Refusal]:
+    """Put back the original texts that `prepare_drafts_without_originals` left out."""
+    return [
+        replace(item, original_text=draft.fields["text"]) if isinstance(item, PreparedArticle) else item
+        for draft, item in zip(drafts, prepared, strict=True)
+    ]
 
 
 def _text_problem(text: str, options: PrepareOptions) -> tuple[RefusalReason, str] | None:

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from parallax.ingest.prepare import PreparedArticle, PrepareOptions, prepare_drafts
+from parallax.ingest.prepare import (
+    PreparedArticle,
+    PrepareOptions,
+    prepare_drafts,
+    prepare_drafts_without_originals,
+    restore_originals,
+)
 from parallax.ingest.records import Draft, Refusal
 from parallax.ingest.sources import InputFormat, expand_sources, read_source
 from parallax.ingest.store import ArticleStore, Disposition, StoreOutcome
@@ -127,7 +133,12 @@ def ingest(
     )
     # 3. and 4.
     batch: list[PreparedArticle] = []
-    for prepared_chunk in _prepare_chunks(chunks, options, workers=_worker_count(settings), engine=engine):
+    # Enough chunks in flight that the workers stay busy while a whole batch is being stored.
+    window = _worker_count(settings) * 2 + settings.ingest_batch_size // _CHUNK + 1
+    prepared_chunks = _prepare_chunks(
+        chunks, options, workers=_worker_count(settings), window=window, engine=engine
+    )
+    for prepared_chunk in prepared_chunks:
         for item in prepared_chunk:
             if isinstance(item, Refusal):
                 refuse(item)
@@ -185,7 +196,7 @@ def _draft_chunks(
 
 
 def _prepare_chunks(
-    chunks: Iterable[list[Draft]], options: PrepareOptions, *, workers: int, engine: Engine
+    chunks: Iterable[list[Draft]], options: PrepareOptions, *, workers: int, window: int, engine: Engine
 ) -> Iterator[list[PreparedArticle | Refusal]]:
     """Prepare chunks in order; a process pool starts only once a second chunk shows up."""
     iterator = iter(chunks)
@@ -205,13 +216,15 @@ def _prepare_chunks(
     engine.dispose()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        in_flight: deque[Future[list[PreparedArticle | Refusal]]] = deque()
+        in_flight: deque[tuple[list[Draft], Future[list[PreparedArticle | Refusal]]]] = deque()
         for chunk in _chain(first, second, iterator):
-            in_flight.append(pool.submit(prepare_drafts, chunk, options))
-            if len(in_flight) > workers * 2:
-                yield in_flight.popleft().result()
+            in_flight.append((chunk, pool.submit(prepare_drafts_without_originals, chunk, options)))
+            if len(in_flight) > window:
+                drafts, future = in_flight.popleft()
+                yield restore_originals(drafts, future.result())
         while in_flight:
-            yield in_flight.popleft().result()
+            drafts, future = in_flight.popleft()
+            yield restore_originals(drafts, future.result())
 
 
 def _chain(first: list[Draft], second: list[Draft], rest: Iterator[list[Draft]]) -> Iterator[list[Draft]]:

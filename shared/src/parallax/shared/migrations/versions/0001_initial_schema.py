@@ -90,7 +90,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_article_outlet_url", ["outlet_id", "url"], unique=False)
         batch_op.create_index("ix_article_published", ["published_at"], unique=False)
         batch_op.create_index("ix_article_stage_status", ["stage", "status"], unique=False)
-        batch_op.create_index("ix_article_version_hash", ["version_hash"], unique=False)
 
     op.create_table(
         "feed",
@@ -183,7 +182,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("article_id", "band_key"),
     )
     with op.batch_alter_table("near_duplicate_key", schema=None) as batch_op:
-        batch_op.create_index("ix_near_duplicate_lookup", ["outlet_id", "band_key"], unique=False)
+        batch_op.create_index("ix_near_duplicate_lookup", ["band_key", "outlet_id"], unique=False)
 
 
 def downgrade() -> None:
@@ -203,7 +202,6 @@ def downgrade() -> None:
     op.drop_table("rejected_input")
     op.drop_table("feed")
     with op.batch_alter_table("article", schema=None) as batch_op:
-        batch_op.drop_index("ix_article_version_hash")
         batch_op.drop_index("ix_article_stage_status")
         batch_op.drop_index("ix_article_published")
         batch_op.drop_index("ix_article_outlet_url")
