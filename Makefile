@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-DISTRIBUTIONS := shared services/ingest services/cli
+DISTRIBUTIONS := shared services/ingest services/annotate services/cli
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -46,16 +46,21 @@ format: $(INSTALLED) ## Format and auto-fix with ruff
 
 bench: $(INSTALLED) ## Run the benchmarks (ratios against peers measured in the same run)
 	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/annotate_throughput.py
 
 up: ## Start PostgreSQL and Redis and migrate, with Docker Compose (docker/compose.yaml)
 	docker compose -f docker/compose.yaml up -d --build
 
-lock: $(INSTALLED) ## Re-pin every dependency into constraints.txt (needs the package index)
+$(BIN)/uv:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==0.13.9
+
+lock: $(BIN)/uv ## Re-pin every dependency into constraints.txt (needs the package index)
 	@printf -- '-e ./%s\n' $(DISTRIBUTIONS) > .lock.in; echo '-r requirements-dev.txt' >> .lock.in
 	{ echo "# Exact versions of every dependency, for \`pip install -c constraints.txt\`. Made by \`make lock\`."; \
 	  $(BIN)/uv pip compile --quiet --python-version 3.11 --no-header --no-annotate .lock.in \
-		--no-emit-package parallax-shared --no-emit-package parallax-ingest --no-emit-package parallax-cli; \
+		--no-emit-package parallax-shared --no-emit-package parallax-ingest \
+		--no-emit-package parallax-annotate --no-emit-package parallax-cli; \
 	} > constraints.txt.new && mv constraints.txt.new constraints.txt; status=$$?; rm -f .lock.in; exit $$status
 
 clean: ## Remove .venv, caches and the demo database

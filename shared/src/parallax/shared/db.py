@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,11 @@ def _unreachable_message(engine: Engine, error: Exception) -> str:
         f"cannot use the database at {url}: {str(error.args[0] if error.args else error).strip()}. "
         "Check PARALLAX_DATABASE_URL and that the database server is running."
     )
+
+
+@lru_cache(maxsize=8)
+def shared_engine(url: str) -> Engine:
+    """One engine per database URL per process: for long-lived workers (Celery task shells)."""
+    engine = create_db_engine(url)
+    ensure_schema(engine)
+    return engine

@@ -221,3 +221,33 @@ class RejectedInput(SQLModel, table=True):
     payload_truncated: bool = Field(default=False)
     ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id")
     created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ArticleAnnotation(SQLModel, table=True):
+    """The annotate service's analysis of an article, with the versions that produced it.
+
+    One row per article; it is replaced when the annotator's versions change, and only then.
+    """
+
+    __tablename__ = "article_annotation"
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    version_key: str = Field(max_length=400, description="Versions of annotator, model, actors, lexicon.")
+    language: str = Field(max_length=8)
+    analysis: str = Field(max_length=10, description="full (spaCy model) or light (tokenizer and lemmas).")
+    data: dict[str, Any] = Field(sa_type=JSONType, description="The annotation document.")
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ArticleActor(SQLModel, table=True):
+    """Which canonical actors an article names, and how often: the index that clustering blocks on."""
+
+    __tablename__ = "article_actor"
+    __table_args__ = (sa.Index("ix_article_actor_actor", "actor_id"),)
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    actor_id: str = Field(max_length=200, primary_key=True)
+    actor_type: str = Field(max_length=20)
+    mentions: int
+    in_title: bool = Field(default=False)
+    confidence: float

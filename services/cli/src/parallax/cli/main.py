@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from parallax.cli.annotate import annotate
 from parallax.cli.articles import articles
 from parallax.cli.database import db
 from parallax.cli.demo import demo
@@ -36,6 +37,7 @@ def cli(context: click.Context, database_url: str | None) -> None:
 
 cli.add_command(ingest)
 cli.add_command(articles)
+cli.add_command(annotate)
 cli.add_command(rejected)
 cli.add_command(db)
 cli.add_command(demo)

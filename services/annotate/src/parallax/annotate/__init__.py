@@ -1,0 +1,1 @@
+"""Parallax annotate: the per-article language analysis every comparison rests on."""

@@ -1,0 +1,72 @@
+"""What the analysers find in a parsed text, by character offsets into that text.
+
+Analysers (actor linking, loaded-language lexicons, scare quotes) work on a spaCy `Doc` of
+the article's clean text and return these plain records, offsets into the Doc's text.
+`parallax.annotate.annotate` maps them to offsets into the original text for output.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ActorType(enum.StrEnum):
+    """What kind of actor a canonical actor is."""
+
+    PERSON = "person"
+    GOVERNMENT = "government"
+    COUNTRY = "country"
+    ORGANISATION = "organisation"
+    MEDIA = "media"
+    GROUP = "group"
+    PLACE = "place"
+
+
+class LinkMethod(enum.StrEnum):
+    """How a mention was linked to its actor (the confidence depends on it)."""
+
+    ALIAS = "alias"  # an alias of the actor file, exactly (case and accents folded)
+    TITLE = "title"  # a role held at the article's date: "le président russe"
+    METONYM = "metonym"  # a place or building standing for a government: "le Kremlin", "Moscou a dit"
+    FUZZY = "fuzzy"  # a close spelling of an alias (rapidfuzz), or a surname of a known person
+    COREFERENCE = "coreference"  # a short form of a name met earlier in the same text
+    NEW = "new"  # a name the actor file does not know, kept as an actor of this text
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """A stretch of text that names (or stands for) a canonical actor."""
+
+    start: int
+    end: int
+    text: str
+    actor_id: str
+    actor_type: ActorType
+    method: LinkMethod
+    confidence: float
+    entity_label: str | None = None  # spaCy's label, when the mention was an entity
+    corrected_label: str | None = None  # the label the actor implies, when spaCy's was wrong
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconHit:
+    """A loaded or distancing word or phrase, with its category and the entry that matched."""
+
+    start: int
+    end: int
+    text: str
+    category: str
+    entry: str
+    lexicon: str  # which lexicon and version, e.g. "fr.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class ScareQuote:
+    """A short quoted word or phrase that is not reported speech: «garanties»."""
+
+    start: int  # the opening quote mark
+    end: int  # just after the closing quote mark
+    text: str
+    inner_start: int
+    inner_end: int

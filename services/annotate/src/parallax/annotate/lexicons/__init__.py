@@ -1,0 +1,1 @@
+"""Loaded and distancing language: curated lexicons per language, and scare quotes."""
