@@ -7,6 +7,7 @@ Alembic revision; `session_scope(engine)` yields a session that commits or rolls
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -24,7 +25,8 @@ from parallax.shared.errors import ConfigurationError, StorageUnavailableError
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    # JSON columns hold French and Russian text: keep it readable (and shorter) on disk.
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, "json_serializer": _json_dumps}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -42,6 +44,10 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         f"unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "
         "use sqlite:///path/to/file.db or postgresql+psycopg://user@host/dbname"
     )
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

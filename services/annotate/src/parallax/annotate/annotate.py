@@ -180,28 +180,23 @@ def _tokens(doc: Any, pipeline: Pipeline, spans: _OriginalSpans | _TitleSpans) -
     for token in doc:
         if token.is_space:
             continue
-        span = spans.span(token.idx, token.idx + len(token.text))
+        start, end = spans.offsets(token.idx, token.idx + len(token.text))
         if pipeline.has_parse:
             lemma, pos = token.lemma_, token.pos_
         else:
             lemma, pos = light_lemma(token.text, pipeline.language), ""
-        tokens.append(
-            Token(
-                start=span.start,
-                end=span.end,
-                text=token.text,
-                lemma=lemma,
-                pos=pos,
-                sentence=sentence_of[token.i],
-            )
-        )
+        tokens.append(Token(start, end, token.text, lemma, pos, sentence_of[token.i]))
     return tokens
 
 
 def _entities(part: _Part) -> list[Entity]:
+    mentions = sorted(part.findings.actors, key=lambda m: m.start)
     entities = []
-    for entity in part.doc.ents:
-        mention = _overlapping_mention(entity.start_char, entity.end_char, part.findings.actors)
+    first_candidate = 0
+    for entity in part.doc.ents:  # in text order, like the mentions: one merge pass
+        while first_candidate < len(mentions) and mentions[first_candidate].end <= entity.start_char:
+            first_candidate += 1
+        mention = _most_overlapping(entity.start_char, entity.end_char, mentions, first_candidate)
         entities.append(
             Entity(
                 **part.spans.span(entity.start_char, entity.end_char).model_dump(),
@@ -214,10 +209,12 @@ def _entities(part: _Part) -> list[Entity]:
     return entities
 
 
-def _overlapping_mention(start: int, end: int, mentions: list[ActorMention]) -> ActorMention | None:
-    """The actor mention sharing most characters with an entity ("l'OTAN" vs "OTAN")."""
+def _most_overlapping(start: int, end: int, mentions: list[ActorMention], first: int) -> ActorMention | None:
+    """The mention sharing most characters with an entity ("l'OTAN" vs "OTAN"), or None."""
     best, best_overlap = None, 0
-    for mention in mentions:
+    for mention in mentions[first:]:
+        if mention.start >= end:
+            break
         overlap = min(end, mention.end) - max(start, mention.start)
         if overlap > best_overlap:
             best, best_overlap = mention, overlap
@@ -308,6 +305,9 @@ class _OriginalSpans:
         self._clean = article.clean_text
         self._map = article.offset_map
 
+    def offsets(self, start: int, end: int) -> tuple[int, int]:
+        return self._map.to_original(start, end)
+
     def span(self, start: int, end: int) -> Span:
         original_start, original_end = self._map.to_original(start, end)
         return Span(start=original_start, end=original_end, text=self._clean[start:end])
@@ -318,6 +318,9 @@ class _TitleSpans:
 
     def __init__(self, title: str) -> None:
         self._title = title
+
+    def offsets(self, start: int, end: int) -> tuple[int, int]:
+        return start, end
 
     def span(self, start: int, end: int) -> Span:
         return Span(start=start, end=end, text=self._title[start:end])

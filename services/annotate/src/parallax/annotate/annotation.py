@@ -8,6 +8,7 @@ in line breaks and spacing, never in words.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -18,8 +19,13 @@ from parallax.shared.schemas import Span
 Field_ = Literal["text", "title"]
 
 
-class Token(BaseModel):
-    """A word or punctuation mark with its lemma and part of speech (empty in light analysis)."""
+@dataclass(slots=True)
+class Token:
+    """A word or punctuation mark with its lemma and part of speech (empty in light analysis).
+
+    A plain dataclass, not a pydantic model: an article has hundreds of tokens, and building
+    that many models costs more than all the other analysis added to spaCy's parse.
+    """
 
     start: int
     end: int

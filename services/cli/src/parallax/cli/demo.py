@@ -18,10 +18,11 @@ PAGE_BREAK_SENTENCE = re.compile(r"Alors que l'Ukraine est au cœur[^.]*\.")
 @click.command()
 @click.pass_obj
 def demo(state: CliState) -> None:
-    """Ingest the demo corpus (a real article and two constructed ones) and show the result.
+    """Ingest and annotate the demo corpus (a real article and two constructed ones) and show the result.
 
-    Run it twice to see deduplication: the second run stores nothing new.
+    Run it twice to see deduplication: the second run stores nothing new and parses nothing again.
     """
+    from parallax.annotate.store import annotate_stored
     from parallax.cli.console import summary_line
     from parallax.ingest.run import ingest as run_ingest
     from parallax.shared.errors import ParallaxError
@@ -31,16 +32,22 @@ def demo(state: CliState) -> None:
         try:
             engine = state.engine()
             report = run_ingest([str(folder)], engine=engine, settings=state.settings())
+            annotated = annotate_stored(None, engine=engine)
         except ParallaxError as error:
             raise click.ClickException(str(error)) from error
     click.echo(f"Database: {state.settings().database_url}")
     click.echo(summary_line(report))
+    click.echo(f"Annotated {annotated.annotated} article(s); {annotated.up_to_date} already up to date.")
     for refusal in report.refusals:
         click.echo(f"  refused: {refusal.describe()}")
     click.echo("")
     _show_stored(state)
     click.echo("")
     _show_seed_cleaning(state)
+    click.echo("")
+    _show_seed_annotation(state)
+    click.echo("")
+    click.echo("Next: parallax articles show ID  ·  parallax ingest PATH|URL…  ·  parallax --help")
     if report.rejected_total:
         raise SystemExit(exit_codes.FAILURE)
 
@@ -93,5 +100,31 @@ def _show_seed_cleaning(state: CliState) -> None:
             click.echo("  a sentence cut by a page break, rejoined in the clean text:")
             click.echo(f"    clean     {match.group()!r}")
             click.echo(f"    original  {seed.original_text[start:end]!r}  (characters {start}–{end})")
-    click.echo("")
-    click.echo("Next: parallax articles show ID  ·  parallax ingest PATH|URL…  ·  parallax --help")
+
+
+def _show_seed_annotation(state: CliState) -> None:
+    """Whom the reference article names and lets speak, and the words that colour it."""
+    from sqlmodel import select
+
+    from parallax.shared.db import session_scope
+    from parallax.shared.models import Article, ArticleAnnotation
+
+    with session_scope(state.engine()) as session:
+        seed = session.exec(select(Article).where(Article.external_id == SEED_ID)).first()
+        stored = session.get(ArticleAnnotation, seed.id) if seed is not None else None
+        if stored is None:
+            return
+        data = stored.data
+    click.echo("What the annotation finds in it:")
+    for actor in data["actors"][:8]:
+        ways = sorted({f"{m['text']} ({m['method']})" for m in actor["mentions"]})
+        click.echo(f"  {actor['name']:<28} {len(actor['mentions'])}x  {', '.join(ways)}")
+    loaded = ", ".join(f"'{term['text']}' ({term['category']})" for term in data["loaded"])
+    click.echo(f"  loaded or distancing words: {loaded or 'none'}")
+    quotes = ", ".join(f"{quote['text']} ({quote['field']})" for quote in data["scare_quotes"])
+    click.echo(f"  scare quotes: {quotes or 'none'}")
+    formulas = data["readability"]["formulas"]
+    click.echo(
+        f"  readability: Flesch (French formula) {formulas.get('flesch_reading_ease')}, "
+        f"{data['readability']['words_per_sentence']} words per sentence"
+    )

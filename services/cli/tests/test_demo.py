@@ -1,0 +1,21 @@
+"""`parallax demo`: the bundled corpus ingested and annotated, what Parallax makes visible shown."""
+
+from collections.abc import Callable
+
+from click.testing import Result
+
+Invoke = Callable[..., Result]
+
+
+def test_the_demo_shows_the_reference_article_cleaned_and_annotated(invoke: Invoke) -> None:
+    first = invoke("demo")
+    assert first.exit_code == 0, first.output
+    assert "3 stored, 0 duplicates, 1 revision, 0 refused" in first.output
+    assert "dateline kept   'Moscou/Paris, 3 février (RHC)'" in first.output
+    assert "gouvernement de Russie" not in first.output
+    assert "Kremlin (metonym)" in first.output
+    assert "'martèle' (distancing_verb)" in first.output
+    assert "«clair» (text)" in first.output
+    again = invoke("demo")
+    assert "0 stored, 4 duplicates" in again.output
+    assert "Annotated 0 article(s); 3 already up to date." in again.output
