@@ -11,7 +11,7 @@ DISTRIBUTIONS := shared services/ingest services/annotate services/cli
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format bench up lock clean
+.PHONY: help install demo test lint format bench eval up lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,10 @@ format: $(INSTALLED) ## Format and auto-fix with ruff
 bench: $(INSTALLED) ## Run the benchmarks (ratios against peers measured in the same run)
 	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/annotate_throughput.py
+
+eval: $(INSTALLED) ## Score quality on the real evaluation sets (../shared/data) with the shared scorers
+	$(BIN)/python benchmarks/attribution_quality.py --set polnear-dev
+	$(BIN)/python benchmarks/attribution_quality.py --set fr-test --per-kind
 
 up: ## Start PostgreSQL and Redis and migrate, with Docker Compose (docker/compose.yaml)
 	docker compose -f docker/compose.yaml up -d --build

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from parallax.annotate.annotation import (
     ActorInArticle,
     Annotation,
+    AttributionOut,
     Entity,
     LoadedTerm,
     Mention,
@@ -31,8 +32,9 @@ from parallax.annotate.readability import READABILITY_VERSION, measure_readabili
 from parallax.shared.layout import normalize_article
 from parallax.shared.offsets import OffsetMap
 from parallax.shared.schemas import Span
+from parallax.shared.text import normalize
 
-ANNOTATOR_VERSION = "annotate.v1"
+ANNOTATOR_VERSION = "annotate.v2"
 _BATCH = 32
 
 
@@ -47,6 +49,8 @@ class ArticleInput:
     language: str | None
     title: str | None = None
     published: dt.date | None = None
+    title_map: OffsetMap | None = None
+    """When the headline is part of `text`: maps the clean headline back into `text`."""
 
     @classmethod
     def from_text(
@@ -60,15 +64,27 @@ class ArticleInput:
     ) -> ArticleInput:
         """Clean `text` (headline and dateline separated, as ingest does) and wrap it."""
         normalized = normalize_article(text, title=title)
+        span = normalized.title_span.model_dump() if normalized.title_span else None
+        headline, headline_map = headline_in_text(text, span, normalized.title)
         return cls(
             id=id,
             text=text,
             clean_text=normalized.clean_text,
             offset_map=normalized.offset_map,
             language=language,
-            title=normalized.title,
+            title=headline,
             published=published,
+            title_map=headline_map,
         )
+
+
+def headline_in_text(
+    text: str, title_span: dict[str, Any] | None, title: str | None
+) -> tuple[str | None, OffsetMap | None]:
+    """The clean headline and its map into `text` when the headline is part of the text."""
+    if not title_span:
+        return title, None
+    return normalize(text, start=int(title_span["start"]), end=int(title_span["end"]))
 
 
 def annotate(article: ArticleInput) -> Annotation:
@@ -88,6 +104,45 @@ def annotate_many(articles: Iterable[ArticleInput], *, batch_size: int = _BATCH)
         yield from _annotate_buffer(buffer, batch_size)
 
 
+def attributions_many(
+    articles: Iterable[ArticleInput], *, batch_size: int = _BATCH
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """(id, attribution records) for each article, in order; parses each language's texts together."""
+    buffer: list[ArticleInput] = []
+    for article in articles:
+        buffer.append(article)
+        if len(buffer) >= batch_size:
+            yield from _attributions_buffer(buffer, batch_size)
+            buffer = []
+    if buffer:
+        yield from _attributions_buffer(buffer, batch_size)
+
+
+def _attributions_buffer(
+    buffer: Sequence[ArticleInput], batch_size: int
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    results: dict[int, list[dict[str, Any]]] = {}
+    for language, indices in _by_pipeline(buffer).items():
+        pipeline = pipeline_for(language)
+        bodies = pipeline.nlp.pipe((buffer[i].clean_text for i in indices), batch_size=batch_size)
+        titles = pipeline.nlp.pipe((buffer[i].title or "" for i in indices), batch_size=batch_size)
+        for index, body, title in zip(indices, bodies, titles, strict=True):
+            full = pipeline.analysis == Analysis.FULL
+            results[index] = (
+                attribution_records(buffer[index], body, title, language=language) if full else []
+            )
+    for index, article in enumerate(buffer):
+        yield article.id, results[index]
+
+
+def _by_pipeline(buffer: Sequence[ArticleInput]) -> dict[str, list[int]]:
+    """Indices of the buffer's articles, grouped by the language of the pipeline that parses them."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, article in enumerate(buffer):
+        groups[pipeline_for(article.language).language].append(index)
+    return groups
+
+
 def annotator_versions(language: str | None) -> Versions:
     """The versions an annotation in `language` would carry now (to decide re-annotation)."""
     pipeline = pipeline_for(language)
@@ -95,12 +150,9 @@ def annotator_versions(language: str | None) -> Versions:
 
 
 def _annotate_buffer(buffer: Sequence[ArticleInput], batch_size: int) -> Iterator[Annotation]:
-    by_language: dict[str, list[int]] = defaultdict(list)
-    for index, article in enumerate(buffer):
-        by_language[pipeline_for(article.language).language].append(index)
     results: dict[int, Annotation] = {}
-    for indices in by_language.values():
-        pipeline = pipeline_for(buffer[indices[0]].language)
+    for language, indices in _by_pipeline(buffer).items():
+        pipeline = pipeline_for(language)
         bodies = pipeline.nlp.pipe((buffer[i].clean_text for i in indices), batch_size=batch_size)
         titles = pipeline.nlp.pipe((buffer[i].title or "" for i in indices), batch_size=batch_size)
         for index, body, title in zip(indices, bodies, titles, strict=True):
@@ -114,7 +166,10 @@ def _annotation(article: ArticleInput, pipeline: Pipeline, body: Any, title: Any
     parts = (
         _Part("text", body, _findings(body, pipeline, article.published), _OriginalSpans(article)),
         _Part(
-            "title", title, _findings(title, pipeline, article.published), _TitleSpans(article.title or "")
+            "text" if article.title_map else "title",
+            title,
+            _findings(title, pipeline, article.published),
+            _TitleSpans(article.title or "", article.title_map),
         ),
     )
     body_part = parts[0]
@@ -131,6 +186,11 @@ def _annotation(article: ArticleInput, pipeline: Pipeline, body: Any, title: Any
         actors=_actors(parts, language),
         loaded=[term for part in parts for term in _loaded_terms(part)],
         scare_quotes=[quote for part in parts for quote in _scare_quotes(part)],
+        attributions=[
+            AttributionOut(**record)
+            for part in (parts[1], parts[0])
+            for record in _part_attributions(part, pipeline, article.published)
+        ],
         readability=measure_readability(
             article.clean_text, language=language, sentences=len(sentences), words=words
         ),
@@ -280,6 +340,28 @@ def _actors(parts: Sequence[_Part], language: str) -> list[ActorInArticle]:
     return sorted(actors, key=lambda actor: (-len(actor.mentions), actor.id))
 
 
+def _part_attributions(part: _Part, pipeline: Pipeline, published: dt.date | None) -> list[dict[str, Any]]:
+    """Attributions of the body or the headline (full analysis only: they need the parse)."""
+    if pipeline.analysis != Analysis.FULL or not part.doc.text.strip():
+        return []
+    from parallax.annotate.actors.catalog import load_catalog
+    from parallax.annotate.attributions.extract import extract_attributions
+    from parallax.annotate.attributions.speakers import resolve_speakers
+
+    found = extract_attributions(part.doc, language=pipeline.language)
+    if not found:
+        return []
+    speakers = resolve_speakers(
+        part.doc,
+        found,
+        part.findings.actors,
+        language=pipeline.language,
+        published=published,
+        catalog=load_catalog(),
+    )
+    return [_attribution_record(a, s, part.spans, part.field) for a, s in zip(found, speakers, strict=True)]
+
+
 def _versions(pipeline: Pipeline) -> Versions:
     from parallax.annotate.actors.catalog import load_catalog
 
@@ -289,12 +371,19 @@ def _versions(pipeline: Pipeline) -> Versions:
 
         lexicon = load_lexicon(pipeline.language)
         lexicon_version = lexicon.version if lexicon is not None else None
+    attributions_version = None
+    if pipeline.analysis == Analysis.FULL:
+        from parallax.annotate.attributions.extract import EXTRACTOR_VERSION
+        from parallax.annotate.attributions.speakers import source_types_version
+
+        attributions_version = f"{EXTRACTOR_VERSION}+{source_types_version()}"
     return Versions(
         annotator=ANNOTATOR_VERSION,
         model=pipeline.model,
         actors=load_catalog().version,
         lexicon=lexicon_version,
         readability=READABILITY_VERSION,
+        attributions=attributions_version,
     )
 
 
@@ -314,13 +403,86 @@ class _OriginalSpans:
 
 
 class _TitleSpans:
-    """Headline offsets are already offsets into the headline as stored."""
+    """Headline offsets: into the text as given when the headline is part of it, else into the headline."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, title_map: OffsetMap | None) -> None:
         self._title = title
+        self._map = title_map
 
     def offsets(self, start: int, end: int) -> tuple[int, int]:
-        return start, end
+        return self._map.to_original(start, end) if self._map else (start, end)
 
     def span(self, start: int, end: int) -> Span:
-        return Span(start=start, end=end, text=self._title[start:end])
+        original_start, original_end = self.offsets(start, end)
+        return Span(start=original_start, end=original_end, text=self._title[start:end])
+
+
+def attribution_records(
+    article: ArticleInput,
+    body: Any,
+    title: Any,
+    *,
+    language: str,
+    mentions: tuple[list[ActorMention], list[ActorMention]] | None = None,
+) -> list[dict[str, Any]]:
+    """Attributions of a parsed article as interchange records, spans into the text as given.
+
+    `{"kind", "content", "content_parts", "source", "cue", "speaker", "source_type",
+    "source_country"}`, the headline's first. A headline given apart from the text has its
+    spans marked `"field": "title"`. `mentions` (body's, headline's) are linked here when not
+    given.
+    """
+    from parallax.annotate.actors.catalog import load_catalog
+    from parallax.annotate.actors.linking import link_actors
+    from parallax.annotate.attributions.extract import extract_attributions
+    from parallax.annotate.attributions.speakers import resolve_speakers
+
+    catalog = load_catalog()
+    records = []
+    parts = (
+        (
+            title,
+            _TitleSpans(article.title or "", article.title_map),
+            "text" if article.title_map else "title",
+            1,
+        ),
+        (body, _OriginalSpans(article), "text", 0),
+    )
+    for doc, spans, field, which in parts:
+        if not doc.text.strip():
+            continue
+        found = extract_attributions(doc, language=language)
+        if not found:
+            continue
+        doc_mentions = (
+            mentions[which]
+            if mentions is not None
+            else link_actors(doc, language=language, published=article.published, catalog=catalog)
+        )
+        speakers = resolve_speakers(
+            doc, found, doc_mentions, language=language, published=article.published, catalog=catalog
+        )
+        for attribution, speaker in zip(found, speakers, strict=True):
+            records.append(_attribution_record(attribution, speaker, spans, field))
+    return records
+
+
+def _attribution_record(
+    attribution: Any, speaker: Any, spans: _OriginalSpans | _TitleSpans, field: str
+) -> dict[str, Any]:
+    parts = [spans.span(start, end) for start, end in attribution.content]
+    record: dict[str, Any] = {
+        "kind": attribution.kind.value,
+        "content": spans.span(attribution.content[0][0], attribution.content[-1][1]).model_dump(),
+        "content_parts": [part.model_dump() for part in parts] if len(parts) > 1 else None,
+        "source": spans.span(*attribution.source).model_dump() if attribution.source else None,
+        "cue": spans.span(attribution.cue[0][0], attribution.cue[-1][1]).model_dump()
+        if attribution.cue
+        else None,
+        "speaker": speaker.actor_id,
+        "source_type": speaker.source_type.value,
+        "source_country": speaker.country,
+    }
+    if field == "title":
+        record["field"] = "title"
+    return record

@@ -1,7 +1,8 @@
 """The annotation of one article, as stored and as written by `parallax annotate`.
 
 Every span is `{start, end, text}` by character offsets into the text exactly as given
-(`field: "text"`), or into the headline (`field: "title"`). `text` is the span's words as
+(`field: "text"`) — the headline too when it is part of the text, as in a PDF — or, for a
+headline given apart from the text, into that headline (`field: "title"`). `text` is the span's words as
 cleaned (a hyphenated word rejoined, say), so it may differ from `original[start:end]`
 in line breaks and spacing, never in words.
 """
@@ -91,6 +92,20 @@ class ScareQuote(BaseModel):
     inner: Span
 
 
+class AttributionOut(BaseModel):
+    """Who says (or thinks) what: the quotation or clause, its source, its cue, the speaker."""
+
+    kind: str
+    content: Span
+    content_parts: list[Span] | None = None
+    source: Span | None = None
+    cue: Span | None = None
+    speaker: str | None = None
+    source_type: str = "unknown"
+    source_country: str | None = None
+    field: Field_ = "text"
+
+
 class Versions(BaseModel):
     """What produced the annotation: re-annotate when any of these changes."""
 
@@ -99,12 +114,12 @@ class Versions(BaseModel):
     actors: str | None
     lexicon: str | None
     readability: str
+    attributions: str | None = None
 
     def key(self) -> str:
         """One string for the whole set, stored and compared to decide re-annotation."""
-        return "|".join(
-            str(part) for part in (self.annotator, self.model, self.actors, self.lexicon, self.readability)
-        )
+        parts = (self.annotator, self.model, self.actors, self.lexicon, self.readability, self.attributions)
+        return "|".join(str(part) for part in parts)
 
 
 class Annotation(BaseModel):
@@ -120,4 +135,5 @@ class Annotation(BaseModel):
     actors: list[ActorInArticle] = Field(default_factory=list)
     loaded: list[LoadedTerm] = Field(default_factory=list)
     scare_quotes: list[ScareQuote] = Field(default_factory=list)
+    attributions: list[AttributionOut] = Field(default_factory=list)
     readability: Readability

@@ -70,3 +70,31 @@ class ScareQuote:
     text: str
     inner_start: int
     inner_end: int
+
+
+class AttributionKind(enum.StrEnum):
+    """How speech or thought is attributed to a source."""
+
+    DIRECT = "direct"  # a full quotation: «…», a déclaré X / "…," said Smith
+    MIXED = "mixed"  # a quoted fragment inside reported speech: qu'il était «clair» que …
+    INDIRECT = "indirect"  # a verb of saying or thinking + clause: X affirme que … / X said that …
+    ACCORDING_TO = "according_to"  # selon X, d'après X, according to X
+    STATEMENT = "statement"  # a statement or communiqué: rapporte dans un communiqué le Kremlin
+    COLON = "colon"  # X : «…» / X: "…"
+    FLOATING = "floating"  # a quotation with no cue of its own, spoken by the last speaker
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who says (or thinks) what, by character offsets into the parsed text.
+
+    `content` holds one span, or several when a cue interrupts it ("A," he said, "B").
+    `source_token` is the index of the source's head token in the Doc, for speaker
+    resolution; None when the source is implicit (a floating quotation, a passive).
+    """
+
+    kind: AttributionKind
+    content: tuple[tuple[int, int], ...]
+    cue: tuple[tuple[int, int], ...]
+    source: tuple[int, int] | None
+    source_token: int | None = None

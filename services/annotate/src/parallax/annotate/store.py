@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
-from parallax.annotate.annotate import ArticleInput, annotate_many, annotator_versions
+from parallax.annotate.annotate import ArticleInput, annotate_many, annotator_versions, headline_in_text
 from parallax.annotate.annotation import Annotation
 from parallax.shared.errors import StorageUnavailableError
 from parallax.shared.models import Stage, Status, utc_now
@@ -100,6 +100,7 @@ def _pages(engine: Engine, article_ids: Sequence[int] | None, report: AnnotateRe
         article.c.clean_text,
         article.c.offset_map,
         article.c.title,
+        article.c.title_span,
         article.c.language,
         article.c.published_at,
         annotation.c.version_key,
@@ -133,14 +134,16 @@ def _is_current(row: Any) -> bool:
 
 
 def _article_input(row: Any) -> ArticleInput:
+    title, title_map = headline_in_text(row.original_text, row.title_span, row.title)
     return ArticleInput(
         id=str(row.id),
         text=row.original_text,
         clean_text=row.clean_text,
         offset_map=OffsetMap.from_json(row.offset_map),
         language=row.language,
-        title=row.title,
+        title=title,
         published=row.published_at.date() if row.published_at else None,
+        title_map=title_map,
     )
 
 

@@ -70,7 +70,7 @@ def _annotate_files(inputs: Sequence[str], *, out: str, workers: int, quiet: boo
 
     refused: list[str] = []
     written = 0
-    articles = _read_articles(inputs, refused)
+    articles = read_articles(inputs, refused)
     with click.open_file(out, "w", encoding="utf-8") as handle:
         for annotation in annotate_in_parallel(articles, workers=workers):
             handle.write(annotation.model_dump_json() + "\n")
@@ -85,7 +85,7 @@ def _annotate_files(inputs: Sequence[str], *, out: str, workers: int, quiet: boo
         raise SystemExit(exit_codes.PARTIAL)
 
 
-def _read_articles(inputs: Sequence[str], refused: list[str]) -> Iterator[ArticleInput]:
+def read_articles(inputs: Sequence[str], refused: list[str]) -> Iterator[ArticleInput]:
     """Interchange records as articles to annotate; bad records are reported, not fatal."""
     from pydantic import ValidationError
 

@@ -7,6 +7,7 @@ import click
 
 from parallax.cli.annotate import annotate
 from parallax.cli.articles import articles
+from parallax.cli.attributions import attributions
 from parallax.cli.database import db
 from parallax.cli.demo import demo
 from parallax.cli.ingest import ingest
@@ -38,6 +39,7 @@ def cli(context: click.Context, database_url: str | None) -> None:
 cli.add_command(ingest)
 cli.add_command(articles)
 cli.add_command(annotate)
+cli.add_command(attributions)
 cli.add_command(rejected)
 cli.add_command(db)
 cli.add_command(demo)

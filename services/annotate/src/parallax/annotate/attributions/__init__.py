@@ -1,0 +1,1 @@
+"""Attributions: who speaks in an article, how, and what they say."""
