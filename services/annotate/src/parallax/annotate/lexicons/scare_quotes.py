@@ -1,8 +1,11 @@
 """Scare quotes: short quoted words or phrases that are not reported speech («garanties»).
 
 `find_quoted_spans` pairs the quotation marks of a text in every common style (« », “ ”, ‹ ›,
-‘ ’ and straight " and ' where their direction can be told); `find_scare_quotes` keeps the
-quotations that set a few words apart rather than report what someone said.
+‘ ’, straight " and ' where their direction can be told, and the doubled apostrophe '' that
+some newspapers' systems write for "); `find_unclosed_quotes` lists the opening marks left open
+at the end of their paragraph (a quotation running on into the next paragraph); and
+`find_scare_quotes` keeps the quotations that set a few words apart rather than report what
+someone said.
 
 What counts as a scare quote (`find_scare_quotes`): at most `MAX_WORDS` words, no finite verb,
 not a sentence of its own (ending in . ! ? …), not introduced by a colon or directly by a
@@ -28,9 +31,10 @@ from parallax.annotate.findings import ScareQuote
 
 MAX_WORDS: Final = 4
 
-# Opening mark -> closing mark. Straight quotes open and close with the same mark.
-_CLOSING: Final = {"«": "»", "“": "”", "‹": "›", "‘": "’", '"': '"', "'": "'"}
-_MARKS: Final = re.compile(r"[«»“”‹›‘’\"']|\n[^\S\n]*\n")
+# Opening mark -> closing mark. Straight quotes open and close with the same mark; a doubled
+# apostrophe stands for a straight double quote (''As she said,'' in NYT copy).
+_CLOSING: Final = {"«": "»", "“": "”", "‹": "›", "‘": "’", '"': '"', "'": "'", "''": "''"}
+_MARKS: Final = re.compile(r"''(?!')|[«»“”‹›‘’\"']|\n[^\S\n]*\n")
 _OPENING_CONTEXT: Final = frozenset("([{«“‘‹—–-/")  # what may stand before an opening straight quote
 _SENTENCE_END: Final = (".", "!", "?", "…")
 
@@ -80,11 +84,27 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
     Apostrophes (a quote mark between two letters) and marks whose direction cannot be told
     are left alone.
     """
+    return _pair_marks(text)[0]
+
+
+def find_unclosed_quotes(text: str) -> list[tuple[int, str]]:
+    """The opening marks still open when their paragraph ends, as (offset, mark), in order.
+
+    News style leaves the closing mark off a paragraph whose quotation goes on in the next
+    paragraph, which opens with a quote mark again; these are the marks that may start one.
+    """
+    return _pair_marks(text)[1]
+
+
+def _pair_marks(text: str) -> tuple[list[QuotedSpan], list[tuple[int, str]]]:
+    """The paired quotations of `text`, and the opening marks left open at a paragraph's end."""
     open_marks: list[tuple[str, int]] = []
     found: list[QuotedSpan] = []
+    unclosed: list[tuple[int, str]] = []
     for match in _MARKS.finditer(text):
         mark, at = match.group(), match.start()
         if mark[0] == "\n":
+            unclosed.extend((opened_at, opener) for opener, opened_at in open_marks)
             open_marks.clear()
             continue
         role = _role(text, at, mark, open_marks)
@@ -94,15 +114,16 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
             depth = max(i for i, (opener, _) in enumerate(open_marks) if _CLOSING[opener] == mark)
             opener, opened_at = open_marks[depth]
             del open_marks[depth:]
-            found.append(QuotedSpan(opened_at, at + 1, opened_at + 1, at, opener + mark))
+            found.append(QuotedSpan(opened_at, at + len(mark), opened_at + len(opener), at, opener + mark))
+    unclosed.extend((opened_at, opener) for opener, opened_at in open_marks)
     found.sort(key=lambda quote: quote.start)
-    return found
+    return found, unclosed
 
 
 def _role(text: str, at: int, mark: str, open_marks: list[tuple[str, int]]) -> str | None:
     """Whether the mark at `at` opens or closes a quotation, or neither (an apostrophe)."""
     before = text[at - 1] if at > 0 else " "
-    after = text[at + 1] if at + 1 < len(text) else " "
+    after = text[at + len(mark)] if at + len(mark) < len(text) else " "
     if mark in "'‘’" and before.isalnum() and after.isalnum():
         return None  # an apostrophe: l’Ukraine, don't
     if mark in "«“‹‘":
