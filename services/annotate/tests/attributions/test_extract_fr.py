@@ -211,15 +211,7 @@ def test_a_verb_of_saying_and_its_que_clause_is_indirect() -> None:
                 "so the unquoted clause before ', répond-il' gets no attribution"
             ),
         ),
-        pytest.param(
-            "Le texte sera voté avant l'été, assure-t-elle.",
-            "Le texte sera voté avant l'été",
-            "elle",
-            marks=xfail(
-                "the source is '-t' (the euphonic t, parsed PRON dep) rendered as 't', "
-                "instead of the pronoun 'elle'"
-            ),
-        ),
+        ("Le texte sera voté avant l'été, assure-t-elle.", "Le texte sera voté avant l'été", "elle"),
     ],
     ids=["a-declare-le-ministre", "repond-il", "assure-t-elle"],
 )
@@ -278,10 +270,6 @@ def test_selon_and_d_apres_name_the_source_of_their_clause(
             "Le ministère des Armées a indiqué dans un communiqué que deux soldats avaient été blessés lors de l'attaque.",
             "deux soldats avaient été blessés lors de l'attaque",
             "Le ministère des Armées",
-            marks=xfail(
-                "the parser hangs the que-clause on 'communiqué' (acl:relcl) instead of 'indiqué': "
-                "no clause complement, no attribution at all"
-            ),
         ),
         pytest.param(
             "Le gouvernement va présenter un nouveau budget, a annoncé dans un communiqué le ministère de l'Économie.",

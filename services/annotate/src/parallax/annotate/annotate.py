@@ -10,6 +10,7 @@ Steps for each article (and, separately, its headline):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from parallax.shared.offsets import OffsetMap
 from parallax.shared.schemas import Span
 from parallax.shared.text import normalize
 
-ANNOTATOR_VERSION = "annotate.v2"
+ANNOTATOR_VERSION = "annotate.v3"
 _BATCH = 32
 
 
@@ -52,7 +53,7 @@ class ArticleInput:
     title_map: OffsetMap | None = None
     """When the headline is part of `text`: maps the clean headline back into `text`."""
 
-    @property
+    @functools.cached_property
     def title_for_parser(self) -> str:
         """The headline as the parser should read it: re-cased when in title case (same offsets)."""
         from parallax.annotate.headlines import case_for_parser
@@ -385,9 +386,12 @@ def _versions(pipeline: Pipeline) -> Versions:
     attributions_version = None
     if pipeline.analysis == Analysis.FULL:
         from parallax.annotate.attributions.extract import EXTRACTOR_VERSION
+        from parallax.annotate.attributions.lexicon import load_cue_lexicon
         from parallax.annotate.attributions.speakers import source_types_version
 
-        attributions_version = f"{EXTRACTOR_VERSION}+{source_types_version()}"
+        cues = load_cue_lexicon(pipeline.language)
+        cues_version = f"+{cues.version}" if cues is not None else ""
+        attributions_version = f"{EXTRACTOR_VERSION}{cues_version}+{source_types_version()}"
     return Versions(
         annotator=ANNOTATOR_VERSION,
         model=pipeline.model,
@@ -412,6 +416,11 @@ class _OriginalSpans:
         original_start, original_end = self._map.to_original(start, end)
         return Span(start=original_start, end=original_end, text=self._clean[start:end])
 
+    def record(self, start: int, end: int) -> dict[str, Any]:
+        """`span(...).model_dump()` without building the model (attribution records are many)."""
+        original_start, original_end = self._map.to_original(start, end)
+        return {"start": original_start, "end": original_end, "text": self._clean[start:end]}
+
 
 class _TitleSpans:
     """Headline offsets: into the text as given when the headline is part of it, else into the headline."""
@@ -426,6 +435,11 @@ class _TitleSpans:
     def span(self, start: int, end: int) -> Span:
         original_start, original_end = self.offsets(start, end)
         return Span(start=original_start, end=original_end, text=self._title[start:end])
+
+    def record(self, start: int, end: int) -> dict[str, Any]:
+        """`span(...).model_dump()` without building the model (attribution records are many)."""
+        original_start, original_end = self.offsets(start, end)
+        return {"start": original_start, "end": original_end, "text": self._title[start:end]}
 
 
 def attribution_records(
@@ -490,15 +504,13 @@ def attribution_records(
 def _attribution_record(
     attribution: Any, speaker: Any, spans: _OriginalSpans | _TitleSpans, field: str
 ) -> dict[str, Any]:
-    parts = [spans.span(start, end) for start, end in attribution.content]
+    content = attribution.content
     record: dict[str, Any] = {
         "kind": attribution.kind.value,
-        "content": spans.span(attribution.content[0][0], attribution.content[-1][1]).model_dump(),
-        "content_parts": [part.model_dump() for part in parts] if len(parts) > 1 else None,
-        "source": spans.span(*attribution.source).model_dump() if attribution.source else None,
-        "cue": spans.span(attribution.cue[0][0], attribution.cue[-1][1]).model_dump()
-        if attribution.cue
-        else None,
+        "content": spans.record(content[0][0], content[-1][1]),
+        "content_parts": [spans.record(start, end) for start, end in content] if len(content) > 1 else None,
+        "source": spans.record(*attribution.source) if attribution.source else None,
+        "cue": spans.record(attribution.cue[0][0], attribution.cue[-1][1]) if attribution.cue else None,
         "speaker": speaker.actor_id,
         "source_type": speaker.source_type.value,
         "source_country": speaker.country,

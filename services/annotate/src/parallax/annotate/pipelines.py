@@ -70,10 +70,45 @@ def _full_pipeline(language: str) -> Pipeline:
 
     package = FULL_MODELS[language]
     nlp = spacy.load(package, exclude=list(_UNUSED_COMPONENTS))
+    _register_paragraph_breaks()
+    nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     version = nlp.meta.get("version", "unknown")
     return Pipeline(
-        language, Analysis.FULL, nlp, f"{nlp.meta.get('lang', language)}_{nlp.meta['name']}-{version}"
+        language,
+        Analysis.FULL,
+        nlp,
+        f"{nlp.meta.get('lang', language)}_{nlp.meta['name']}-{version}+{PARAGRAPH_BREAKS}",
     )
+
+
+PARAGRAPH_BREAKS = "paragraph_breaks"
+"""The component that makes every paragraph start a sentence, before the parser runs."""
+
+
+def _register_paragraph_breaks() -> None:
+    """Register the paragraph-break component with spaCy (once per process).
+
+    The trained parsers often run a sentence on across a blank line ("… pacifiquement » .
+    Philippe Germain, le chef de l'exécutif, a salué …" became one sentence whose verb lost its
+    subject), so the text's own paragraphs are given to the parser as sentence starts; it keeps
+    every boundary it is given.
+    """
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPH_BREAKS):
+        Language.component(PARAGRAPH_BREAKS, func=_mark_paragraph_starts)
+
+
+def _mark_paragraph_starts(doc: Any) -> Any:
+    """Mark the first token after each blank line as a sentence start."""
+    text = doc.text
+    position = text.find("\n\n")
+    while position >= 0:
+        span = doc.char_span(position, position + 2, alignment_mode="expand")
+        if span is not None and span.end < len(doc):
+            doc[span.end].is_sent_start = True
+        position = text.find("\n\n", position + 2)
+    return doc
 
 
 @cache

@@ -1,6 +1,50 @@
 """extract_attributions(doc, language=…): who says or thinks what in a parsed article.
 
-(method docstring: written at the end)
+Rules over spaCy's dependency parse and the text's quotation marks, applied in this order to
+one text (a body or a headline); each rule adds drafts, and a later rule never takes what an
+earlier one explained:
+
+1. **Verb cues.** Every verb whose lemma is a cue of the language's lexicon
+   (`data/cues_<language>.yaml`: verbs of saying, thinking, perceiving, showing and taking a
+   side, with the complements each can report through; for English also the verb frames
+   PolNeAR's annotators mark, `data/cues_en_polnear.yaml`, derived from its train split by
+   `data/derive_polnear_cues.py`). Verbs inside a quotation are the quoted person's words, not
+   cues. A negated, hypothetical or merely planned saying ("did not say", "would say", "if he
+   says", "declined to say", "plans to announce", "n'a pas dit", "dirait") is refused. The
+   content is, in order: the nearest clause or infinitive complement ("said that …", "urged
+   Congress to …"), run on to the end of the sentence but never over another speech tag or a
+   ", but …" clause; a noun phrase for the verbs that report through one ("denied the
+   report", "called him a liar", "called for a ban"); the clause a speech tag stands apart
+   from ("The economy, he said, is strong"); the subject of a passive ("Schultz was booed").
+   The source is the subject (through relative pronouns, coordination and inversion: "…,
+   a déclaré le ministre", "répond-il"), the agent of a passive, or the author of the
+   statement the verb speaks through ("said in a statement", "dans un communiqué").
+2. **According to.** "according to X", "selon X", "d'après X" attribute the clause they hang
+   on to X; a statement noun there ("selon le communiqué de la présidence russe") makes a
+   statement whose source is its author. A sentence opening with "For X," / "Pour X," where X
+   names a person or an organisation gives X's view.
+3. **Quotations and their cues.** A quotation no draft holds yet is given to a speech tag
+   after it ("“…,” she said", "«…», a déclaré X") or before it ("She said: “…”", "Il a lancé :
+   «…»"), or to a noun phrase and a colon ("Trump on Twitter: “…”", "Le Kremlin : «…»"). An
+   interrupted quotation ("“A,” he said, “B.”") is one attribution with two content parts.
+4. **Transcripts and embedded posts.** A paragraph opening with a speaker's name and a colon
+   ("TAPPER: And obviously, …") is that person speaking; a post embedded as text ("… — Paul
+   Ryan (@SpeakerRyan) July 5, 2016") is its author's.
+5. **Continuations and floating quotations.** A quotation with no cue that goes on from the
+   previous attribution's quotation in the same turn joins it; one that opens a sentence
+   within two paragraphs of an attribution with a source is a floating quotation of that
+   source (the speaker is resolved later, `speakers.py`).
+6. **Kinds.** statement (a statement noun is the cue or the vehicle), colon, according_to,
+   floating by their rule; otherwise direct (the content is whole quotations), mixed (it
+   holds a quotation and other words) or indirect.
+
+A headline (`headline=True`) also reads "Name: words" as the name's words ("Graham: Trump's
+rhetoric destroying GOP"), when the entity recogniser takes the name for a person or an
+organisation ("Syrie : …" labels a topic).
+
+Spans are character offsets into `doc.text`. Languages without a cue lexicon (anything but
+English and French) get no attributions rather than English rules. docs/attributions.md gives
+the measured quality of each rule and kind, and the known limits.
 """
 
 from __future__ import annotations
@@ -11,8 +55,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import numpy
-
 from parallax.annotate.attributions.english import EnglishGrammar
 from parallax.annotate.attributions.french import FrenchGrammar
 from parallax.annotate.attributions.lexicon import CueVerb, load_cue_lexicon
@@ -20,7 +62,7 @@ from parallax.annotate.attributions.quotations import QuotationIndex
 from parallax.annotate.attributions.syntax import TRIMMED, Grammar
 from parallax.annotate.findings import Attribution, AttributionKind
 
-EXTRACTOR_VERSION: Final = "attributions.v1"
+EXTRACTOR_VERSION: Final = "attributions.v2"
 
 # How far a speech tag may stand from its quotation, in tokens: "“…,” Michael Berkman, director
 # of the institute, said" — the subject between them is the longest part.
@@ -45,6 +87,9 @@ _SPEAKER_LINE_WORDS: Final = 5
 _SPEAKER_ENTITIES: Final = frozenset({"PERSON", "ORG", "NORP", "PER"})
 # "Poll: Trump ties Clinton", "Sondage : …": a poll speaks through its figures.
 _POLL_WORDS: Final = frozenset({"poll", "polls", "survey", "sondage", "enquête", "study", "étude"})
+# How far after its verb a misattached "que"/"that" clause may start ("a annoncé, dimanche 24
+# janvier, que …").
+_SURFACE_CLAUSE_REACH: Final = 8
 # The longest name after an opinion opener: "Pour le journal Le Monde,".
 _OPINION_WORDS: Final = 6
 _KIND_OF_FORM: Final = {
@@ -143,6 +188,8 @@ class _Extraction:
         self.cue_tokens: set[int] = set()  # every reporting verb, refused ones too
         self.refused: set[int] = set()  # negated or hypothetical cue verbs
         self.by_verb: dict[int, _Draft] = {}
+        self._according: dict[int, int] | None = None
+        self._columns: dict[str, list[int]] = {}  # token attributes read as whole columns
         self.drafts: list[_Draft] = []
 
     def run(self) -> list[Attribution]:
@@ -175,10 +222,11 @@ class _Extraction:
         Read from one array rather than by making a Token for every word: most of the
         extractor's time beyond the parse used to go into token objects it looked at once.
         """
-        column = self.doc.to_array(attribute)
-        strings = self.doc.vocab.strings
-        wanted = [value if isinstance(value, int) else strings[value] for value in values]
-        return [int(index) for index in numpy.flatnonzero(numpy.isin(column, wanted))]
+        column = self._columns.get(attribute)
+        if column is None:
+            column = self._columns[attribute] = self.doc.to_array(attribute).tolist()
+        wanted = _hashes(tuple(values))
+        return [index for index, value in enumerate(column) if value in wanted]
 
     def _verb_cues(self) -> None:
         from spacy.symbols import VERB
@@ -223,14 +271,26 @@ class _Extraction:
 
     def _opens_according_to(self, token: Any) -> bool:
         """ "according to X": the according-to rule reads it, not the verb rules."""
+        return token.i in self._according_phrases()
+
+    def _according_phrases(self) -> dict[int, int]:
+        """Where each according-to phrase starts and ends (token indices), found once."""
+        if self._according is not None:
+            return self._according
         doc = self.doc
-        return any(
-            all(
-                token.i + k < len(doc) and _apostrophe(doc[token.i + k].lower_) == word
-                for k, word in enumerate(phrase)
-            )
-            for phrase in self.grammar.lexicon.according_to
-        )
+        phrases = self.grammar.lexicon.according_to
+        firsts = {phrase[0] for phrase in phrases}
+        firsts |= {first.replace("'", "’") for first in firsts}
+        self._according = {}
+        for index in self._indices("LOWER", sorted(firsts)):
+            for phrase in phrases:
+                end = index + len(phrase)
+                if end <= len(doc) and all(
+                    _apostrophe(doc[index + k].lower_) == word for k, word in enumerate(phrase)
+                ):
+                    self._according[index] = end
+                    break
+        return self._according
 
     def _holds_stance(self, verb: Any) -> bool:
         """Whether a verb of taking sides reports someone's stance, not a possibility or a label.
@@ -239,7 +299,9 @@ class _Extraction:
         "can vote for him" (a possibility), "ads supporting Rubio" (a description) and "Want
         more updates?" (no one holding it) do not.
         """
-        if "Inf" in verb.morph.get("VerbForm") or verb.dep_ in self.labels.modifier:
+        if verb.dep_ in self.labels.modifier:
+            return False
+        if "Inf" in verb.morph.get("VerbForm") and not self._done_or_tried(verb):
             return False
         if any(
             child.dep_ in self.labels.aux and child.lower_ in self.grammar.lexicon.modal_aux
@@ -247,6 +309,12 @@ class _Extraction:
         ):
             return False
         return self._speaker(verb) is not None or self._passive_subject(verb) is not None
+
+    def _done_or_tried(self, verb: Any) -> bool:
+        """An infinitive that is an act of its own: "did support", "began to rebut"."""
+        if any(child.dep_ in self.labels.aux and child.lemma_ == "do" for child in verb.children):
+            return True
+        return verb.dep_ in self.labels.open_clause and verb.head.pos_ == "VERB"
 
     def _passive_subject(self, verb: Any) -> Any | None:
         """The subject of a passive verb ("Schultz was booed", "pigs are considered unclean")."""
@@ -317,6 +385,10 @@ class _Extraction:
         infinitive = grammar.infinitive_complement(verb) if "infinitive" in cue.frames else None
         if infinitive is not None:
             candidates.append((infinitive, "infinitive"))
+        if not candidates and "clause" in cue.frames:
+            surface = self._surface_clause(verb)
+            if surface is not None:
+                return self._snap([surface]), "clause"
         for complement, origin in sorted(candidates, key=lambda pair: self._distance(verb, pair[0])):
             if origin == "infinitive":
                 # "urged Congress to act", "appellent les habitants à …": the object is the
@@ -331,6 +403,23 @@ class _Extraction:
             if "clause" in cue.frames or (spans and self._holds_quotation(spans)):
                 return spans, origin
         return None, ""
+
+    def _surface_clause(self, verb: Any) -> tuple[int, int] | None:
+        """A "que"/"that" clause a few words after the verb that the parser hung elsewhere.
+
+        "a annoncé, dimanche 24 janvier, que l'Iran s'apprêtait …": with an adjunct between
+        them, the parser may attach the clause to a noun or make it a relative clause. Taken
+        when no other verb stands between the cue and the "que", up to the end of the sentence.
+        """
+        doc = self.doc
+        end = verb.sent.end
+        for token in doc[verb.i + 1 : min(verb.i + 1 + _SURFACE_CLAUSE_REACH, end)]:
+            if token.pos_ in {"VERB", "AUX"} or token.text in _CLAUSE_BREAKS or "\n" in token.text:
+                return None
+            if token.dep_ in self.labels.mark and token.lower_ in self.grammar.lexicon.clause_marks:
+                last = self._to_sentence_end(verb, token.head.i if token.head.i > token.i else token.i)
+                return token.i, max(last, token.head.right_edge.i if token.head.i > token.i else token.i)
+        return None
 
     def _object_content(self, verb: Any, cue: CueVerb) -> tuple[list[tuple[int, int]] | None, str]:
         """A noun phrase standing for what is said, or a clause the parser took for an object."""
@@ -568,19 +657,8 @@ class _Extraction:
     # --- 2. according to ----------------------------------------------------------------------
 
     def _according_to(self) -> None:
-        doc = self.doc
-        phrases = self.grammar.lexicon.according_to
-        firsts = {phrase[0] for phrase in phrases}
-        firsts |= {first.replace("'", "’") for first in firsts}
-        for index in self._indices("LOWER", sorted(firsts)):
-            token = doc[index]
-            for phrase in phrases:
-                end = token.i + len(phrase)
-                if end <= len(doc) and all(
-                    _apostrophe(doc[token.i + k].lower_) == word for k, word in enumerate(phrase)
-                ):
-                    self._according_draft(token.i, end)
-                    break
+        for start, end in self._according_phrases().items():
+            self._according_draft(start, end)
 
     def _opinion_for(self) -> None:
         """ "Pour L'Opinion, il s'agit d'une intrusion", "For Chait, Williamson is exposing …".
@@ -898,6 +976,8 @@ class _Extraction:
 
     def _embedded_posts(self) -> None:
         """A post embedded as text: "… pic.twitter.com/x — Paul Ryan (@SpeakerRyan) July 5, 2016"."""
+        if "(@" not in self.text:
+            return
         for match in _EMBEDDED_POST.finditer(self.text):
             start = match.start("content")
             while self.quotes.in_markup(start):  # <tweet author="…">Iron Mike Tyson was …
@@ -1114,6 +1194,14 @@ class _Extraction:
                 high += 1
             span = self._trim(low, high) or self._token_span(speaker.i, speaker.i)
         return span
+
+
+@functools.cache
+def _hashes(values: tuple[Any, ...]) -> frozenset[int]:
+    """spaCy's hashes of strings (numbers stay as they are), computed once."""
+    from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
+
+    return frozenset(value if isinstance(value, int) else hash_string(value) for value in values)
 
 
 def _is_verb(token: Any) -> bool:

@@ -34,6 +34,9 @@ _COMPLETING_PREPOSITIONS: Final = frozenset({"de", "d'", "d’", "du", "des", "c
 _PHRASAL_HEADS: Final = frozenset({"faire", "laisser"})
 
 
+_EUPHONIC_T: Final = frozenset({"-t", "t", "-t-"})
+
+
 class FrenchGrammar(Grammar):
     """Reporting cues in French, read from Universal Dependencies."""
 
@@ -62,11 +65,37 @@ class FrenchGrammar(Grammar):
         return super().cue_verb(token)
 
     def subject(self, verb: Any) -> Any | None:
-        """The subject, skipping the euphonic "t" of "a-t-il"."""
+        """The subject, skipping the euphonic "t" of "a-t-il".
+
+        A "passive" subject of a verb conjugated with "avoir" and no "être" is the parser's slip
+        ("Le préfet … a ensuite certifié que": active), so it counts as the subject.
+        """
         for child in verb.children:
-            if child.dep_ in self.labels.subject and child.lower_ not in {"-t", "t", "-t-"}:
+            if child.dep_ in self.labels.subject and child.lower_ not in _EUPHONIC_T:
                 return child
+        if self._mislabelled_active(verb):
+            return next((child for child in verb.children if child.dep_ in self.labels.passive_subject), None)
         return None
+
+    def is_passive(self, verb: Any) -> bool:
+        """Passive unless the "passive" subject belongs to a verb conjugated with "avoir"."""
+        return super().is_passive(verb) and not self._mislabelled_active(verb)
+
+    def _mislabelled_active(self, verb: Any) -> bool:
+        children = list(verb.children)
+        return (
+            any(child.dep_ in self.labels.passive_subject for child in children)
+            and not any(child.dep_ in self.labels.passive_aux for child in children)
+            and any(child.dep_ in self.labels.aux and child.lemma_ == "avoir" for child in children)
+        )
+
+    def inverted_subject(self, verb: Any) -> Any | None:
+        """The subject after the verb, never the euphonic "t" of "ajoute-t-il"."""
+        found = super().inverted_subject(verb)
+        if found is not None and found.lower_ in _EUPHONIC_T and found.i + 1 < len(verb.doc):
+            following = verb.doc[found.i + 1]
+            return following if following.pos_ == "PRON" else None
+        return found
 
     def is_particle(self, verb: Any, child: Any) -> bool:
         """French phrasal cues are found from the infinitive (see `cue_verb`)."""

@@ -65,6 +65,7 @@ class CueLexicon:
     headline_rubrics: frozenset[str] = frozenset()
     modal_aux: frozenset[str] = frozenset()
     idioms: frozenset[tuple[str, str]] = frozenset()
+    clause_marks: frozenset[str] = frozenset()
     opinion_openers: frozenset[str] = frozenset()
 
     @functools.cached_property
@@ -74,6 +75,16 @@ class CueLexicon:
         lemmas.update(word for pair in self.phrasal for word in pair)
         lemmas.update(lemma for lemma, _ in self.prepositional)
         return frozenset(lemmas)
+
+    @functools.cached_property
+    def phrasal_heads(self) -> frozenset[str]:
+        """The verbs of the phrasal cues ("point" of "point out")."""
+        return frozenset(lemma for lemma, _ in self.phrasal)
+
+    @functools.cached_property
+    def prepositional_heads(self) -> frozenset[str]:
+        """The verbs of the prepositional cues ("call" of "call for")."""
+        return frozenset(lemma for lemma, _ in self.prepositional)
 
     @functools.cached_property
     def lemma_forms(self) -> frozenset[str]:
@@ -162,6 +173,7 @@ def read_cue_lexicon(path: Path) -> CueLexicon:
         headline_rubrics=words("headline_rubrics"),
         modal_aux=words("modal_aux"),
         opinion_openers=words("opinion_openers"),
+        clause_marks=words("clause_marks"),
         idioms=frozenset(
             (str(first).lower(), str(second).lower()) for first, second in data.get("idioms") or []
         ),

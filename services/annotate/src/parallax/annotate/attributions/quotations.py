@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-from parallax.annotate.lexicons.scare_quotes import find_quoted_spans, find_unclosed_quotes
+from parallax.annotate.lexicons.scare_quotes import find_quotes_and_unclosed
 
 _OPENING_MARKS: Final = ("«", "“", "‹", "‘", '"', "''", "'")
 _PARAGRAPH_BREAK: Final = "\n\n"
@@ -46,11 +46,12 @@ class Quotation:
 
 def find_quotations(text: str) -> list[Quotation]:
     """The top-level quotations of `text`, multi-paragraph ones joined, in text order."""
-    spans = [(quote.start, quote.end) for quote in find_quoted_spans(text)]
+    quoted, unclosed = find_quotes_and_unclosed(text)
+    spans = [(quote.start, quote.end) for quote in quoted]
     paired_at = dict(spans)
     multi: list[tuple[tuple[int, int], ...]] = []
     continued: set[int] = set()  # opening marks already taken into a multi-paragraph quotation
-    for opened_at, _mark in find_unclosed_quotes(text):
+    for opened_at, _mark in unclosed:
         if opened_at in continued:
             continue
         parts = _paragraph_run(text, opened_at, paired_at)
@@ -109,6 +110,7 @@ class QuotationIndex:
         if self._markup:  # the quote marks of a tag's attributes quote nobody
             self.quotations = [q for q in self.quotations if not self.in_markup(q.start)]
         self._token_starts: list[int] | None = None
+        self._starts = [quotation.start for quotation in self.quotations]
         self._quote_of_token: dict[int, int] = {}
         self._token_ranges: list[tuple[int, int]] = []  # first and last token of each quotation
         for number, quotation in enumerate(self.quotations):
@@ -164,10 +166,16 @@ class QuotationIndex:
 
     def overlapping(self, start: int, end: int) -> list[int]:
         """The numbers of the quotations sharing characters with [start, end)."""
+        if not self.quotations:
+            return []
+        # quotations do not overlap one another: the ones starting before `end`, from the last
+        # one that starts at or before `start`
+        last = bisect.bisect_left(self._starts, end)
+        first = max(bisect.bisect_right(self._starts, start) - 1, 0)
         return [
             number
-            for number, quotation in enumerate(self.quotations)
-            if quotation.start < end and start < quotation.end
+            for number in range(first, last)
+            if self.quotations[number].start < end and start < self.quotations[number].end
         ]
 
     def is_speech_like(self, number: int) -> bool:

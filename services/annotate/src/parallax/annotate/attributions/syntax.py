@@ -75,12 +75,35 @@ class Grammar:
         lemma = self.lemma(token)
         if lemma not in self.lexicon.cue_lemmas:
             return None
-        for child in token.children:
-            phrasal = self.lexicon.phrasal.get((lemma, self.particle_text(child)))
-            if phrasal is not None and self.is_particle(token, child):
-                return phrasal
+        children = list(token.children)
+        if lemma in self.lexicon.phrasal_heads:
+            for child in children:
+                phrasal = self.lexicon.phrasal.get((lemma, self.particle_text(child)))
+                if phrasal is not None and self.is_particle(token, child):
+                    return phrasal
         plain = self.lexicon.verbs.get(lemma)
-        for child in token.children:
+        if lemma not in self.lexicon.prepositional_heads:
+            return plain
+        return self._prepositional_cue(token, lemma, children) or plain
+
+    def _prepositional_cue(self, token: Any, lemma: str, children: list[Any]) -> CueVerb | None:
+        """The prepositional cue of a verb whose preposition is there: "called for a ban"."""
+        plain = self.lexicon.verbs.get(lemma)
+        for child in children:
+            entry = self.lexicon.prepositional.get((lemma, self.preposition_of(child) or ""))
+            if entry is not None and self.prepositional_noun(child) is None:
+                entry = None
+            if entry is None and child.i > token.i:
+                # "calling for the United States to take …": the preposition marks a clause
+                mark = next((g for g in child.children if g.dep_ in self.labels.mark), None)
+                entry = self.lexicon.prepositional.get((lemma, mark.lower_)) if mark is not None else None
+            if entry is not None:
+                frames = entry.frames | (plain.frames if plain else frozenset())
+                return CueVerb(
+                    lemma, entry.category, frames, preposition=entry.preposition, quoted=entry.quoted
+                )
+        return None
+        for child in children:
             entry = self.lexicon.prepositional.get((lemma, self.preposition_of(child) or ""))
             if entry is None and child.i > token.i:
                 # "calling for the United States to take …": the preposition marks a clause

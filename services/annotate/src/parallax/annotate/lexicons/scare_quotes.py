@@ -87,6 +87,11 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
     return _pair_marks(text)[0]
 
 
+def find_quotes_and_unclosed(text: str) -> tuple[list[QuotedSpan], list[tuple[int, str]]]:
+    """`find_quoted_spans` and `find_unclosed_quotes` of one text, in one pass."""
+    return _pair_marks(text)
+
+
 def find_unclosed_quotes(text: str) -> list[tuple[int, str]]:
     """The opening marks still open when their paragraph ends, as (offset, mark), in order.
 
