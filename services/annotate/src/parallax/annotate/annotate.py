@@ -171,13 +171,22 @@ def _annotate_buffer(buffer: Sequence[ArticleInput], batch_size: int) -> Iterato
 
 def _annotation(article: ArticleInput, pipeline: Pipeline, body: Any, title: Any) -> Annotation:
     language = article.language or pipeline.language
+    body_text = parsed_text(body, article.clean_text)
+    title_text = parsed_text(title, article.title_for_parser)
     parts = (
-        _Part("text", body, _findings(body, pipeline, article.published), _OriginalSpans(article)),
+        _Part(
+            "text",
+            body,
+            _findings(body, body_text, pipeline, article.published),
+            _OriginalSpans(article),
+            body_text,
+        ),
         _Part(
             "text" if article.title_map else "title",
             title,
-            _findings(title, pipeline, article.published),
+            _findings(title, title_text, pipeline, article.published),
             _TitleSpans(article.title or "", article.title_map),
+            title_text,
         ),
     )
     body_part = parts[0]
@@ -220,15 +229,29 @@ class _Part:
     doc: Any
     findings: _Findings
     spans: _OriginalSpans | _TitleSpans
+    text: str  # what was parsed: `doc.text`, read once
 
 
-def _findings(doc: Any, pipeline: Pipeline, published: dt.date | None) -> _Findings:
+def parsed_text(doc: Any, given: str) -> str:
+    """`doc.text` without rebuilding it: the string that was parsed, when it is that one.
+
+    spaCy joins every token again on each `doc.text`; the caller knows what it parsed.
+    """
+    if len(doc) == 0:
+        return ""
+    last = doc[-1]
+    return given if len(given) == last.idx + len(last.text_with_ws) else str(doc.text)
+
+
+def _findings(doc: Any, text: str, pipeline: Pipeline, published: dt.date | None) -> _Findings:
     from parallax.annotate.actors.catalog import load_catalog
     from parallax.annotate.actors.linking import link_actors
 
-    if not doc.text.strip():
+    if not text.strip():
         return _Findings([], [], [])
-    actors = link_actors(doc, language=pipeline.language, published=published, catalog=load_catalog())
+    actors = link_actors(
+        doc, language=pipeline.language, published=published, catalog=load_catalog(), text=text
+    )
     if pipeline.analysis != Analysis.FULL:
         return _Findings(actors, [], [])
     from parallax.annotate.lexicons.lexicon import find_loaded_language, load_lexicon
@@ -236,7 +259,7 @@ def _findings(doc: Any, pipeline: Pipeline, published: dt.date | None) -> _Findi
 
     lexicon = load_lexicon(pipeline.language)
     loaded = find_loaded_language(doc, lexicon) if lexicon is not None else []
-    return _Findings(actors, list(loaded), list(find_scare_quotes(doc)))
+    return _Findings(actors, list(loaded), list(find_scare_quotes(doc, text=text)))
 
 
 def _tokens(doc: Any, pipeline: Pipeline, spans: _OriginalSpans | _TitleSpans) -> list[Token]:
@@ -352,13 +375,13 @@ def _part_attributions(
     part: _Part, pipeline: Pipeline, published: dt.date | None, *, headline: bool
 ) -> list[dict[str, Any]]:
     """Attributions of the body or the headline (full analysis only: they need the parse)."""
-    if pipeline.analysis != Analysis.FULL or len(part.doc) == 0:
+    if pipeline.analysis != Analysis.FULL or not part.text.strip():
         return []
     from parallax.annotate.actors.catalog import load_catalog
     from parallax.annotate.attributions.extract import extract_attributions
     from parallax.annotate.attributions.speakers import resolve_speakers
 
-    text = part.doc.text  # spaCy rebuilds it on every access: once for both steps
+    text = part.text
     found = extract_attributions(part.doc, language=pipeline.language, headline=headline, text=text)
     if not found:
         return []
@@ -476,9 +499,7 @@ def attribution_records(
     for doc, spans, field, which in parts:
         if len(doc) == 0:
             continue
-        text = article.title_for_parser if which == 1 else article.clean_text  # what was parsed
-        if len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
-            text = doc.text  # parsed from something else: read it from the parse
+        text = parsed_text(doc, article.title_for_parser if which == 1 else article.clean_text)
         found = extract_attributions(doc, language=language, headline=which == 1, text=text)
         if not found:
             continue

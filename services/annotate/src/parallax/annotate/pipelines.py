@@ -101,13 +101,11 @@ def _register_paragraph_breaks() -> None:
 
 def _mark_paragraph_starts(doc: Any) -> Any:
     """Mark the first token after each blank line as a sentence start."""
-    text = doc.text
-    position = text.find("\n\n")
-    while position >= 0:
-        span = doc.char_span(position, position + 2, alignment_mode="expand")
-        if span is not None and span.end < len(doc):
-            doc[span.end].is_sent_start = True
-        position = text.find("\n\n", position + 2)
+    # blank lines are whitespace tokens of their own; read the flags as one column rather than
+    # making a Token object for every word
+    for index, is_space in enumerate(doc.to_array("IS_SPACE").tolist()):
+        if is_space and index + 1 < len(doc) and "\n\n" in doc[index].text:
+            doc[index + 1].is_sent_start = True
     return doc
 
 

@@ -249,16 +249,22 @@ class _Linked:
 
 
 def link_actors(
-    doc: Any, *, language: str, published: datetime.date | None, catalog: ActorCatalog
+    doc: Any,
+    *,
+    language: str,
+    published: datetime.date | None,
+    catalog: ActorCatalog,
+    text: str | None = None,
 ) -> list[ActorMention]:
     """The actors `doc` names, with offsets into `doc.text`, in text order.
 
     `doc` is a parsed spaCy Doc (entities and dependencies are used when present), `language`
-    the text's ISO 639-1 code, `published` the article's date (titles resolve at it).
+    the text's ISO 639-1 code, `published` the article's date (titles resolve at it). `text`
+    is `doc.text` when the caller has it (spaCy rebuilds it on every access).
     """
     if isinstance(published, datetime.datetime):
         published = published.date()
-    linker = _Linker(doc, language=language, published=published, catalog=catalog)
+    linker = _Linker(doc, language=language, published=published, catalog=catalog, text=text)
     return linker.run()
 
 
@@ -467,7 +473,13 @@ class _Linker:
     """One text: the steps of `link_actors`, sharing the Doc and what was found so far."""
 
     def __init__(
-        self, doc: Any, *, language: str, published: datetime.date | None, catalog: ActorCatalog
+        self,
+        doc: Any,
+        *,
+        language: str,
+        published: datetime.date | None,
+        catalog: ActorCatalog,
+        text: str | None = None,
     ) -> None:
         self.doc = doc
         self.language = language
@@ -476,7 +488,7 @@ class _Linker:
         self.catalog = catalog
         self.matcher = _matcher(catalog, language)
         # Read once: every `doc.text` joins all tokens again, every `doc[i]` builds a Token.
-        self.text: str = doc.text
+        self.text: str = doc.text if text is None else text
         self.texts: list[str] = []
         self.starts: list[int] = []
         for token in doc:

@@ -145,9 +145,12 @@ def _role(text: str, at: int, mark: str, open_marks: list[tuple[str, int]]) -> s
     return "open" if opens else None
 
 
-def find_scare_quotes(doc: Any) -> list[ScareQuote]:
-    """The scare quotes of a parsed text, by character offsets into `doc.text`."""
-    text = doc.text
+def find_scare_quotes(doc: Any, *, text: str | None = None) -> list[ScareQuote]:
+    """The scare quotes of a parsed text, by character offsets into `doc.text`.
+
+    `text` is `doc.text` when the caller has it (spaCy rebuilds it on every access).
+    """
+    text = doc.text if text is None else text
     quotes = find_quoted_spans(text)
     token_starts = [token.idx for token in doc] if quotes else []
     found: list[ScareQuote] = []
