@@ -1,52 +1,24 @@
 """English attributions: each kind, each quote style, and the speech that is not reported."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from parallax.annotate.attributions.extract import extract_attributions
-from parallax.annotate.findings import AttributionKind
+from parallax.annotate.findings import AttributionKind, AttributionWords
 from parallax.annotate.pipelines import pipeline_for
 
 LANGUAGE = "en"
 
 
-@dataclass(frozen=True)
-class Found:
-    """An attribution read back as the words its spans cover."""
-
-    kind: AttributionKind
-    content: tuple[str, ...]
-    cue: tuple[str, ...]
-    source: str | None
-    source_span: tuple[int, int] | None
-
-    @property
-    def text(self) -> str:
-        """The content's parts joined by a space."""
-        return " ".join(self.content)
-
-
-def attributions(text: str, *, headline: bool = False) -> list[Found]:
+def attributions(text: str, *, headline: bool = False) -> list[AttributionWords]:
     """The attributions the extractor finds in `text`, in text order, as words."""
     doc = pipeline_for(LANGUAGE).nlp(text)
-
-    def words(span: tuple[int, int]) -> str:
-        return str(doc.text[span[0] : span[1]])
-
     return [
-        Found(
-            kind=attribution.kind,
-            content=tuple(words(part) for part in attribution.content),
-            cue=tuple(words(cue) for cue in attribution.cue),
-            source=words(attribution.source) if attribution.source else None,
-            source_span=attribution.source,
-        )
+        AttributionWords.of(attribution, text)
         for attribution in extract_attributions(doc, language=LANGUAGE, headline=headline)
     ]
 
 
-def the_one_about(found: list[Found], words: str) -> Found:
+def the_one_about(found: list[AttributionWords], words: str) -> AttributionWords:
     """The single attribution whose content holds `words`; fails when there are none or several."""
     matching = [attribution for attribution in found if words in attribution.text]
     assert len(matching) == 1, f"{len(matching)} attributions hold {words!r}: {found}"

@@ -98,3 +98,35 @@ class Attribution:
     cue: tuple[tuple[int, int], ...]
     source: tuple[int, int] | None
     source_token: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionWords:
+    """An attribution read back as the words its spans cover (for people, tests and logs)."""
+
+    kind: AttributionKind
+    content: tuple[str, ...]
+    cue: tuple[str, ...]
+    source: str | None
+    source_span: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, attribution: Attribution, text: str) -> AttributionWords:
+        """The words of `attribution`'s spans in `text` (the text it was extracted from)."""
+        return cls(
+            kind=attribution.kind,
+            content=tuple(text[start:end] for start, end in attribution.content),
+            cue=tuple(text[start:end] for start, end in attribution.cue),
+            source=text[attribution.source[0] : attribution.source[1]] if attribution.source else None,
+            source_span=attribution.source,
+        )
+
+    @property
+    def text(self) -> str:
+        """The content's parts joined by a space."""
+        return " ".join(self.content)
+
+    @property
+    def cue_text(self) -> str:
+        """The cue's parts joined by a space."""
+        return " ".join(self.cue)

@@ -103,23 +103,6 @@ class Grammar:
                     lemma, entry.category, frames, preposition=entry.preposition, quoted=entry.quoted
                 )
         return None
-        for child in children:
-            entry = self.lexicon.prepositional.get((lemma, self.preposition_of(child) or ""))
-            if entry is None and child.i > token.i:
-                # "calling for the United States to take …": the preposition marks a clause
-                mark = next((g for g in child.children if g.dep_ in self.labels.mark), None)
-                entry = self.lexicon.prepositional.get((lemma, mark.lower_)) if mark is not None else None
-                if entry is not None:
-                    frames = entry.frames | (plain.frames if plain else frozenset())
-                    return CueVerb(
-                        lemma, entry.category, frames, preposition=entry.preposition, quoted=entry.quoted
-                    )
-            if entry is not None and self.prepositional_noun(child) is not None:
-                frames = entry.frames | (plain.frames if plain else frozenset())
-                return CueVerb(
-                    lemma, entry.category, frames, preposition=entry.preposition, quoted=entry.quoted
-                )
-        return plain
 
     def preposition_of(self, token: Any) -> str | None:
         """The preposition introducing a dependent of a verb ("for" in "call for a ban"), or None."""
