@@ -185,7 +185,7 @@ def _annotation(article: ArticleInput, pipeline: Pipeline, body: Any, title: Any
             "text" if article.title_map else "title",
             title,
             _findings(title, title_text, pipeline, article.published),
-            _TitleSpans(article.title or "", article.title_map),
+            _TitleSpans(article.title or "", article.title_map, article.text),
             title_text,
         ),
     )
@@ -430,6 +430,7 @@ class _OriginalSpans:
 
     def __init__(self, article: ArticleInput) -> None:
         self._clean = article.clean_text
+        self._text = article.text
         self._map = article.offset_map
 
     def offsets(self, start: int, end: int) -> tuple[int, int]:
@@ -440,17 +441,18 @@ class _OriginalSpans:
         return Span(start=original_start, end=original_end, text=self._clean[start:end])
 
     def record(self, start: int, end: int) -> dict[str, Any]:
-        """`span(...).model_dump()` without building the model (attribution records are many)."""
+        """A span of the text as given, `{"start", "end", "text"}`, its text exactly `text[start:end]`."""
         original_start, original_end = self._map.to_original(start, end)
-        return {"start": original_start, "end": original_end, "text": self._clean[start:end]}
+        return {"start": original_start, "end": original_end, "text": self._text[original_start:original_end]}
 
 
 class _TitleSpans:
     """Headline offsets: into the text as given when the headline is part of it, else into the headline."""
 
-    def __init__(self, title: str, title_map: OffsetMap | None) -> None:
+    def __init__(self, title: str, title_map: OffsetMap | None, text: str | None = None) -> None:
         self._title = title
         self._map = title_map
+        self._text = text  # the article's text as given, when the headline is part of it
 
     def offsets(self, start: int, end: int) -> tuple[int, int]:
         return self._map.to_original(start, end) if self._map else (start, end)
@@ -460,8 +462,14 @@ class _TitleSpans:
         return Span(start=original_start, end=original_end, text=self._title[start:end])
 
     def record(self, start: int, end: int) -> dict[str, Any]:
-        """`span(...).model_dump()` without building the model (attribution records are many)."""
+        """A span `{"start", "end", "text"}`, its text exactly that of the text (or headline) given."""
         original_start, original_end = self.offsets(start, end)
+        if self._map is not None and self._text is not None:
+            return {
+                "start": original_start,
+                "end": original_end,
+                "text": self._text[original_start:original_end],
+            }
         return {"start": original_start, "end": original_end, "text": self._title[start:end]}
 
 
@@ -490,7 +498,7 @@ def attribution_records(
     parts = (
         (
             title,
-            _TitleSpans(article.title or "", article.title_map),
+            _TitleSpans(article.title or "", article.title_map, article.text),
             "text" if article.title_map else "title",
             1,
         ),

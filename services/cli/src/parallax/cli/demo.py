@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import re
+from typing import Any
 
 import click
 
@@ -128,3 +129,29 @@ def _show_seed_annotation(state: CliState) -> None:
         f"  readability: Flesch (French formula) {formulas.get('flesch_reading_ease')}, "
         f"{data['readability']['words_per_sentence']} words per sentence"
     )
+    _show_who_speaks(data, {actor["id"]: actor["name"] for actor in data["actors"]})
+
+
+def _show_who_speaks(data: dict[str, Any], names: dict[str, str]) -> None:
+    """Who speaks in the reference article: each attribution's source, speaker and cue."""
+    attributions = data.get("attributions") or []
+    click.echo(f"Who speaks in it ({len(attributions)} attributions):")
+    for attribution in attributions:
+        source = (attribution.get("source") or {}).get("text") or "(the previous speaker)"
+        speaker = names.get(attribution.get("speaker") or "", attribution.get("speaker") or "unresolved")
+        cue = (attribution.get("cue") or {}).get("text") or ""
+        content = " ".join(attribution["content"]["text"].split())
+        click.echo(
+            f"  {attribution['kind']:<12} {source!r} -> {speaker} [{attribution['source_type']}]"
+            f"  cue {cue!r}: {content[:70]}{'…' if len(content) > 70 else ''}"
+        )
+    by_speaker: dict[str, int] = {}
+    for attribution in attributions:
+        name = names.get(attribution.get("speaker") or "", "")
+        if name:
+            by_speaker[name] = by_speaker.get(name, 0) + 1
+    if by_speaker:
+        tally = ", ".join(
+            f"{name} {count}x" for name, count in sorted(by_speaker.items(), key=lambda kv: -kv[1])
+        )
+        click.echo(f"  speakers: {tally}")
