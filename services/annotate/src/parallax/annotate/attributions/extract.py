@@ -97,6 +97,8 @@ _KIND_OF_FORM: Final = {
     "colon": AttributionKind.COLON,
     "according": AttributionKind.ACCORDING_TO,
 }
+# A paragraph opening with a few capitalised words and a colon: where a transcript line may be.
+_LINE_OPENING: Final = re.compile(r"(?:^|(?<=\n\n))[^\W\d_][^\n:]{0,60}:", re.MULTILINE)
 # The fewest words of a transcript line with no verb ("Clinton: 547." is a tally).
 _MIN_LINE_WORDS: Final = 4
 # A post embedded as text, its author and handle after a dash at the end of its paragraph.
@@ -923,8 +925,13 @@ class _Extraction:
         is that person speaking, to the end of the paragraph.
         """
         doc, text = self.doc, self.text
+        openings = {match.start() for match in _LINE_OPENING.finditer(text)}
+        if not openings:
+            return
         taken = {start for draft in self.drafts for start, _ in draft.content}
         for paragraph_start in self.quotes.paragraph_starts:
+            if paragraph_start not in openings:
+                continue
             first = self._token_at(paragraph_start)
             if first is None:
                 continue
