@@ -494,7 +494,7 @@ class _Extraction:
         end = verb.sent.end
         extended = last
         for token in doc[last + 1 : end]:
-            if token.i in self.cue_tokens or "\n" in token.text:
+            if (token.i in self.cue_tokens and self._reports_on_its_own(token)) or "\n" in token.text:
                 break
             if token.lower_ in _CONTRASTIVE and doc[token.i - 1].text in _INCISE_PUNCT:
                 break
@@ -507,10 +507,23 @@ class _Extraction:
                 return max(last, int(token.i) - 1)
         return extended
 
+    def _reports_on_its_own(self, verb: Any) -> bool:
+        """Whether a cue verb heads a report of its own, not a word of the content's phrase.
+
+        ", he said", ", saying …", "; she added" do; "a kind, loving and admirable person"
+        (a participle coordinated to a noun) does not.
+        """
+        head = verb.head
+        return bool(
+            head.i == verb.i
+            or head.pos_ in {"VERB", "AUX"}
+            or any(child.dep_ in self.labels.subject for child in verb.children)
+        )
+
     def _tag_follows(self, comma: int) -> bool:
         """Whether a speech tag's words follow a comma: a subject, then a reporting verb."""
         for token in self.doc[comma + 1 : comma + 1 + _TAG_WINDOW]:
-            if token.i in self.cue_tokens:
+            if token.i in self.cue_tokens and self._reports_on_its_own(token):
                 return True
             if token.pos_ == "VERB" or token.text in _CLAUSE_BREAKS or token.text in _INCISE_PUNCT:
                 return False
