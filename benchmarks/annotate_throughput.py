@@ -16,6 +16,7 @@ Usage: .venv/bin/python benchmarks/annotate_throughput.py [--articles 1000] [--r
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
 import json
 import os
@@ -66,10 +67,9 @@ def bare_parse(articles: list[Any]) -> float:
     for language in ("en", "fr"):
         group = [a for a in articles if a.language == language]
         nlp = pipeline_for(language).nlp
-        for _ in nlp.pipe((a.clean_text for a in group), batch_size=32):
-            pass
-        for _ in nlp.pipe((a.title or "" for a in group), batch_size=32):
-            pass
+        # the same headlines annotation parses (re-cased when in title case)
+        collections.deque(nlp.pipe((a.clean_text for a in group), batch_size=32), maxlen=0)
+        collections.deque(nlp.pipe((a.title_for_parser for a in group), batch_size=32), maxlen=0)
     return time.perf_counter() - started
 
 
@@ -78,8 +78,7 @@ def full_annotation(articles: list[Any]) -> float:
     from parallax.annotate.annotate import annotate_many
 
     started = time.perf_counter()
-    for _ in annotate_many(articles, batch_size=32):
-        pass
+    collections.deque(annotate_many(articles, batch_size=32), maxlen=0)
     return time.perf_counter() - started
 
 
@@ -88,8 +87,7 @@ def parallel_annotation(articles: list[Any]) -> float:
     from parallax.annotate.parallel import annotate_in_parallel
 
     started = time.perf_counter()
-    for _ in annotate_in_parallel(articles):
-        pass
+    collections.deque(annotate_in_parallel(articles), maxlen=0)
     return time.perf_counter() - started
 
 

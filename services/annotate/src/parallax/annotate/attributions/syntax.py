@@ -10,6 +10,7 @@ Universal Dependencies (nsubj, nsubj:pass, obj, obl/case, advmod "ne"); `english
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
@@ -49,7 +50,7 @@ class Labels:
     modifier: frozenset[str] = frozenset()  # a verb modifying a noun: "ads supporting Rubio"
 
 
-class Grammar:
+class Grammar(abc.ABC):
     """A language's reporting cues and how its parser shows them; subclasses fill the details."""
 
     labels: Labels
@@ -104,6 +105,7 @@ class Grammar:
                 )
         return None
 
+    @abc.abstractmethod
     def preposition_of(self, token: Any) -> str | None:
         """The preposition introducing a dependent of a verb ("for" in "call for a ban"), or None."""
         raise NotImplementedError
@@ -123,6 +125,7 @@ class Grammar:
                 return child
         return None
 
+    @abc.abstractmethod
     def prepositional_noun(self, token: Any) -> Any | None:
         """The noun of a prepositional dependent: the object of "for", or the noun itself."""
         raise NotImplementedError
@@ -164,6 +167,7 @@ class Grammar:
         after = obj.right_edge.i + 1
         return bool(after < len(obj.doc) and obj.doc[after].is_quote and obj.doc[after].is_left_punct)
 
+    @abc.abstractmethod
     def completes_object(self, token: Any) -> bool:
         """Whether a dependent of a verb completes its object: "as a liar", "of lying"."""
         raise NotImplementedError
@@ -172,6 +176,7 @@ class Grammar:
         """The word a phrasal cue expects after its verb (a particle, or a French infinitive)."""
         return str(token.lemma_).lower()
 
+    @abc.abstractmethod
     def is_particle(self, verb: Any, child: Any) -> bool:
         """Whether `child` completes `verb` as the second word of a phrasal cue."""
         raise NotImplementedError
@@ -227,6 +232,7 @@ class Grammar:
         words = " ".join(token.lower_ for token in subject.subtree)
         return subject.lower_ in self.lexicon.negative_subjects or words in self.lexicon.negative_subjects
 
+    @abc.abstractmethod
     def is_hypothetical(self, verb: Any) -> bool:
         """Whether the saying is only supposed: "would say", "dirait", "if he says"."""
         raise NotImplementedError
@@ -269,6 +275,7 @@ class Grammar:
         passive = self.labels.passive_subject | self.labels.passive_aux
         return any(child.dep_ in passive for child in verb.children)
 
+    @abc.abstractmethod
     def agent(self, verb: Any) -> Any | None:
         """The agent of a passive verb ("by the ministry", "par le ministère"), or None."""
         raise NotImplementedError
@@ -329,6 +336,7 @@ class Grammar:
                 return noun
         return None
 
+    @abc.abstractmethod
     def prepositional_object(self, token: Any) -> Any | None:
         """The noun of a prepositional dependent ("in a statement" -> statement), or None."""
         raise NotImplementedError
@@ -338,6 +346,7 @@ class Grammar:
         nouns = self.lexicon.statement_nouns
         return token.pos_ in {"NOUN", "PROPN"} and (token.lower_ in nouns or self.lemma(token) in nouns)
 
+    @abc.abstractmethod
     def author(self, noun: Any) -> Any | None:
         """Who a statement noun belongs to: "the ministry's statement", "le communiqué du Kremlin"."""
         raise NotImplementedError
@@ -357,6 +366,7 @@ class Grammar:
                 return token
         return None
 
+    @abc.abstractmethod
     def has_preposition(self, token: Any) -> bool:
         """Whether a noun is introduced by a preposition."""
         raise NotImplementedError
