@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from parallax.annotate.annotation import (
     ActorInArticle,
@@ -36,6 +36,7 @@ from parallax.shared.schemas import Span
 from parallax.shared.text import normalize
 
 ANNOTATOR_VERSION = "annotate.v3"
+_Result = TypeVar("_Result")
 _BATCH = 32
 
 
@@ -102,28 +103,30 @@ def annotate(article: ArticleInput) -> Annotation:
 
 def annotate_many(articles: Iterable[ArticleInput], *, batch_size: int = _BATCH) -> Iterator[Annotation]:
     """Annotate articles in order, parsing each language's texts together in batches."""
-    buffer: list[ArticleInput] = []
-    for article in articles:
-        buffer.append(article)
-        if len(buffer) >= batch_size:
-            yield from _annotate_buffer(buffer, batch_size)
-            buffer = []
-    if buffer:
-        yield from _annotate_buffer(buffer, batch_size)
+    return _in_buffers(articles, batch_size, _annotate_buffer)
 
 
 def attributions_many(
     articles: Iterable[ArticleInput], *, batch_size: int = _BATCH
 ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """(id, attribution records) for each article, in order; parses each language's texts together."""
+    return _in_buffers(articles, batch_size, _attributions_buffer)
+
+
+def _in_buffers(
+    articles: Iterable[ArticleInput],
+    batch_size: int,
+    work: Callable[[Sequence[ArticleInput], int], Iterator[_Result]],
+) -> Iterator[_Result]:
+    """Run `work` over the articles `batch_size` at a time, yielding its results in order."""
     buffer: list[ArticleInput] = []
     for article in articles:
         buffer.append(article)
         if len(buffer) >= batch_size:
-            yield from _attributions_buffer(buffer, batch_size)
+            yield from work(buffer, batch_size)
             buffer = []
     if buffer:
-        yield from _attributions_buffer(buffer, batch_size)
+        yield from work(buffer, batch_size)
 
 
 def _attributions_buffer(

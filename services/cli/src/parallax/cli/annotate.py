@@ -75,10 +75,15 @@ def _annotate_files(inputs: Sequence[str], *, out: str, workers: int, quiet: boo
         for annotation in annotate_in_parallel(articles, workers=workers):
             handle.write(annotation.model_dump_json() + "\n")
             written += 1
+    finish_file_run(written, refused, done="annotated", quiet=quiet)
+
+
+def finish_file_run(written: int, refused: list[str], *, done: str, quiet: bool) -> None:
+    """Report what a file run refused and did, and exit with its code (failure, partial)."""
     for message in refused:
         click.echo(f"refused: {message}", err=True)
     if not quiet:
-        click.echo(f"{written:,} articles annotated, {len(refused):,} refused.", err=True)
+        click.echo(f"{written:,} articles {done}, {len(refused):,} refused.", err=True)
     if written == 0:
         raise SystemExit(exit_codes.FAILURE)
     if refused:

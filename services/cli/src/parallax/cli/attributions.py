@@ -7,8 +7,6 @@ from collections.abc import Sequence
 
 import click
 
-from parallax.cli import exit_codes
-
 
 @click.command()
 @click.argument(
@@ -37,7 +35,7 @@ def attributions(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> 
     with spans as offsets into its `text` exactly as given. Nothing is stored.
     """
     from parallax.annotate.parallel import attributions_in_parallel
-    from parallax.cli.annotate import read_articles
+    from parallax.cli.annotate import finish_file_run, read_articles
 
     refused: list[str] = []
     written = 0
@@ -45,11 +43,4 @@ def attributions(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> 
         for article_id, records in attributions_in_parallel(read_articles(inputs, refused), workers=workers):
             handle.write(json.dumps({"id": article_id, "attributions": records}, ensure_ascii=False) + "\n")
             written += 1
-    for message in refused:
-        click.echo(f"refused: {message}", err=True)
-    if not quiet:
-        click.echo(f"{written:,} articles read, {len(refused):,} refused.", err=True)
-    if written == 0:
-        raise SystemExit(exit_codes.FAILURE)
-    if refused:
-        raise SystemExit(exit_codes.PARTIAL)
+    finish_file_run(written, refused, done="read", quiet=quiet)

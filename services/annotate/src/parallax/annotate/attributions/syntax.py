@@ -108,7 +108,6 @@ class Grammar(abc.ABC):
     @abc.abstractmethod
     def preposition_of(self, token: Any) -> str | None:
         """The preposition introducing a dependent of a verb ("for" in "call for a ban"), or None."""
-        raise NotImplementedError
 
     def prepositional_content(self, verb: Any, preposition: str) -> Any | None:
         """The noun after a cue's preposition ("a ban" in "call for a ban"), or None."""
@@ -128,7 +127,6 @@ class Grammar(abc.ABC):
     @abc.abstractmethod
     def prepositional_noun(self, token: Any) -> Any | None:
         """The noun of a prepositional dependent: the object of "for", or the noun itself."""
-        raise NotImplementedError
 
     def direct_object(self, verb: Any) -> Any | None:
         """The direct object after the verb, or None."""
@@ -170,7 +168,6 @@ class Grammar(abc.ABC):
     @abc.abstractmethod
     def completes_object(self, token: Any) -> bool:
         """Whether a dependent of a verb completes its object: "as a liar", "of lying"."""
-        raise NotImplementedError
 
     def particle_text(self, token: Any) -> str:
         """The word a phrasal cue expects after its verb (a particle, or a French infinitive)."""
@@ -179,7 +176,6 @@ class Grammar(abc.ABC):
     @abc.abstractmethod
     def is_particle(self, verb: Any, child: Any) -> bool:
         """Whether `child` completes `verb` as the second word of a phrasal cue."""
-        raise NotImplementedError
 
     def cue_tokens(self, verb: Any) -> list[Any]:
         """The tokens of a verb cue: the verb and the particle of a phrasal cue."""
@@ -235,7 +231,6 @@ class Grammar(abc.ABC):
     @abc.abstractmethod
     def is_hypothetical(self, verb: Any) -> bool:
         """Whether the saying is only supposed: "would say", "dirait", "if he says"."""
-        raise NotImplementedError
 
     def _verb_group(self, verb: Any) -> Iterator[Any]:
         """The verb's own dependents, and those of the auxiliaries it hangs on."""
@@ -278,7 +273,6 @@ class Grammar(abc.ABC):
     @abc.abstractmethod
     def agent(self, verb: Any) -> Any | None:
         """The agent of a passive verb ("by the ministry", "par le ministère"), or None."""
-        raise NotImplementedError
 
     def speaker(self, verb: Any) -> Any | None:
         """Who says: the verb's subject, a passive's agent, or the subject of the verb it hangs on.
@@ -339,7 +333,6 @@ class Grammar(abc.ABC):
     @abc.abstractmethod
     def prepositional_object(self, token: Any) -> Any | None:
         """The noun of a prepositional dependent ("in a statement" -> statement), or None."""
-        raise NotImplementedError
 
     def is_statement_noun(self, token: Any) -> bool:
         """Whether a noun names the vehicle of a statement (statement, communiqué, interview)."""
@@ -349,7 +342,6 @@ class Grammar(abc.ABC):
     @abc.abstractmethod
     def author(self, noun: Any) -> Any | None:
         """Who a statement noun belongs to: "the ministry's statement", "le communiqué du Kremlin"."""
-        raise NotImplementedError
 
     def inverted_subject(self, verb: Any) -> Any | None:
         """The subject after a speech tag whose parse lost it: "«…», explique à l'AFP Jean Dupont".
@@ -369,4 +361,3 @@ class Grammar(abc.ABC):
     @abc.abstractmethod
     def has_preposition(self, token: Any) -> bool:
         """Whether a noun is introduced by a preposition."""
-        raise NotImplementedError
