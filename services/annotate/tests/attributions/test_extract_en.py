@@ -139,6 +139,37 @@ def test_a_tag_after_an_unquoted_clause_is_indirect() -> None:
     assert found.cue == ("said",)
 
 
+# --- reports inside reported words --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        (
+            "The campaign says it raised $21 million in January.",
+            "it raised $21 million in January",
+        ),
+        (
+            "His press secretary told reporters that Carter believes the email was a mistake.",
+            "Carter believes the email was a mistake",
+        ),
+    ],
+    ids=["a-deed", "a-belief"],
+)
+def test_a_deed_or_belief_inside_reported_words_is_part_of_them(text: str, clause: str) -> None:
+    (found,) = attributions(text)
+    assert without_that(found.text) == clause
+
+
+def test_saying_reported_inside_reported_words_is_an_attribution_of_its_own() -> None:
+    found = attributions("The aide said that the senator told donors the race was over.")
+    assert [without_that(attribution.text) for attribution in found] == [
+        "the senator told donors the race was over",
+        "the race was over",
+    ]
+    assert found[1].source == "the senator"
+
+
 # --- according to, statements, colons -----------------------------------------------------------
 
 

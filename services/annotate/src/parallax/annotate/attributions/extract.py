@@ -167,6 +167,9 @@ class _Draft:
     # An adjacent quotation replaces a content that was only a guess (incise) or a summary
     # (object: "a reconnu l'erreur : « … »").
     origin: str = "quotation"
+    # What the cue reports (a lexicon category: "speech", "thought", "stance", …); only verb
+    # cues have one other than speech.
+    reports: str = "speech"
 
     @property
     def end(self) -> int:
@@ -230,6 +233,15 @@ class _Extraction:
         wanted = _hashes(tuple(values))
         return [index for index, value in enumerate(column) if value in wanted]
 
+    @functools.cached_property
+    def sentence_ends(self) -> list[int]:
+        """For every token, the index just past its sentence (`token.sent` walks the sentence
+        token by token on every call)."""
+        ends: list[int] = []
+        for sentence in self.doc.sents:
+            ends.extend([sentence.end] * (sentence.end - sentence.start))
+        return ends
+
     def _verb_cues(self) -> None:
         from spacy.symbols import VERB
 
@@ -263,6 +275,7 @@ class _Extraction:
             if content:
                 draft = self._verb_draft(token, content)
                 draft.origin = origin
+                draft.reports = cue.category
                 self.by_verb[token.i] = draft
                 self.drafts.append(draft)
 
@@ -414,7 +427,7 @@ class _Extraction:
         when no other verb stands between the cue and the "que", up to the end of the sentence.
         """
         doc = self.doc
-        end = verb.sent.end
+        end = self.sentence_ends[verb.i]
         for token in doc[verb.i + 1 : min(verb.i + 1 + _SURFACE_CLAUSE_REACH, end)]:
             if token.pos_ in {"VERB", "AUX"} or token.text in _CLAUSE_BREAKS or "\n" in token.text:
                 return None
@@ -491,7 +504,7 @@ class _Extraction:
         doc = self.doc
         if last < verb.i:
             return last
-        end = verb.sent.end
+        end = self.sentence_ends[verb.i]
         extended = last
         for token in doc[last + 1 : end]:
             if (token.i in self.cue_tokens and self._reports_on_its_own(token)) or "\n" in token.text:
@@ -698,7 +711,7 @@ class _Extraction:
             phrase = doc[index + 1 : comma]
             if not any(t.ent_type_ in _SPEAKER_ENTITIES for t in phrase) or any(_is_verb(t) for t in phrase):
                 continue
-            end = token.sent.end - 1
+            end = self.sentence_ends[index] - 1
             content = self._trim(comma + 1, end)
             if content is None or self.quotes.quote_of(index) is not None:
                 continue
@@ -1088,7 +1101,7 @@ class _Extraction:
         found: dict[tuple[tuple[int, int], ...], Attribution] = {}
         for draft in self.drafts:
             content = tuple(sorted(set(draft.content)))
-            if not content or content in found:
+            if not content or content in found or self._within_other_words(draft):
                 continue
             found[content] = Attribution(
                 kind=self._kind(draft, content),
@@ -1098,6 +1111,27 @@ class _Extraction:
                 source_token=draft.source_token,
             )
         return sorted(found.values(), key=lambda attribution: attribution.content[0])
+
+    def _within_other_words(self, draft: _Draft) -> bool:
+        """A thought, wish or stance, or a thing done, reported inside someone's reported words
+        ("he said Carter believes …", "says it raised $21 million"): the outer speaker's claim,
+        not a second act of speech, where the lexicon says so (`nested_reports: speech`, as
+        PolNeAR's annotators mark English news). Saying inside saying through a clause ("said
+        that Smith told him …") stays, and so does anything holding a quotation."""
+        if (
+            self.grammar.lexicon.nested_reports == "all"
+            or (draft.reports == "speech" and draft.origin not in {"object", "infinitive"})
+            or not draft.cue
+            or self.quotes.overlapping(draft.content[0][0], draft.content[-1][1])
+        ):
+            return False
+        cue_start = draft.cue[0][0]
+        return any(
+            start <= cue_start < end
+            for other in self.drafts
+            if other is not draft
+            for start, end in other.content
+        )
 
     def _kind(self, draft: _Draft, content: tuple[tuple[int, int], ...]) -> AttributionKind:
         """The kind of a draft: by its form (floating, statement, colon, according to), else by

@@ -67,6 +67,9 @@ class CueLexicon:
     idioms: frozenset[tuple[str, str]] = frozenset()
     clause_marks: frozenset[str] = frozenset()
     opinion_openers: frozenset[str] = frozenset()
+    # Which reports inside someone's reported words are attributions of their own: "speech"
+    # (only saying, through a clause or a quotation) or "all".
+    nested_reports: str = "all"
 
     @functools.cached_property
     def cue_lemmas(self) -> frozenset[str]:
@@ -174,10 +177,20 @@ def read_cue_lexicon(path: Path) -> CueLexicon:
         modal_aux=words("modal_aux"),
         opinion_openers=words("opinion_openers"),
         clause_marks=words("clause_marks"),
+        nested_reports=_nested_reports(path, data.get("nested_reports", "all")),
         idioms=frozenset(
             (str(first).lower(), str(second).lower()) for first, second in data.get("idioms") or []
         ),
     )
+
+
+NESTED_REPORTS: Final = ("speech", "all")
+
+
+def _nested_reports(path: Path, value: Any) -> str:
+    if value not in NESTED_REPORTS:
+        raise CueLexiconError(f"{path}: nested_reports is {value!r}; use one of {list(NESTED_REPORTS)}")
+    return str(value)
 
 
 # Prepositions that open adjuncts of time, place or manner far more often than a content.

@@ -210,11 +210,24 @@ def _type_from_words(
     lemmas = {
         token.lemma_.casefold() for token in doc.char_span(start, window_end, alignment_mode="expand") or ()
     }
-    for category, words in _lexicon(language).items():
-        for word in words:
-            if (" " in word and word in phrase) or word in lemmas:
-                return category
+    for category, single_words, phrases in _lexicon_by_shape(language):
+        if not lemmas.isdisjoint(single_words) or any(words in phrase for words in phrases):
+            return category
     return SourceType.UNKNOWN
+
+
+@cache
+def _lexicon_by_shape(language: str) -> tuple[tuple[SourceType, frozenset[str], tuple[str, ...]], ...]:
+    """Each category's words, single words (matched on lemmas) apart from phrases (matched in
+    the text), in the lexicon's order."""
+    return tuple(
+        (
+            category,
+            frozenset(word for word in words if " " not in word),
+            tuple(word for word in words if " " in word),
+        )
+        for category, words in _lexicon(language).items()
+    )
 
 
 @cache

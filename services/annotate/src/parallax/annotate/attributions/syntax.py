@@ -225,8 +225,13 @@ class Grammar(abc.ABC):
         return token.lower_ in self.lexicon.negation
 
     def _negative_subject(self, subject: Any) -> bool:
-        words = " ".join(token.lower_ for token in subject.subtree)
-        return subject.lower_ in self.lexicon.negative_subjects or words in self.lexicon.negative_subjects
+        if subject.lower_ in self.lexicon.negative_subjects:
+            return True
+        first, last = subject.left_edge.i, subject.right_edge.i
+        if last - first > 2:
+            return False  # "nobody", "no one", "personne": no longer subject negates
+        words = " ".join(token.lower_ for token in subject.doc[first : last + 1])
+        return words in self.lexicon.negative_subjects
 
     @abc.abstractmethod
     def is_hypothetical(self, verb: Any) -> bool:
