@@ -14,6 +14,7 @@ from parallax.cli.state import CliState
 
 if TYPE_CHECKING:
     from parallax.annotate.annotate import ArticleInput
+    from parallax.shared.schemas import ArticleIn
 
 
 @click.command()
@@ -92,6 +93,15 @@ def finish_file_run(written: int, refused: list[str], *, done: str, quiet: bool)
 
 def read_articles(inputs: Sequence[str], refused: list[str]) -> Iterator[ArticleInput]:
     """Interchange records as articles to annotate; bad records are reported, not fatal."""
+    for _, article in read_article_records(inputs, refused):
+        yield article
+
+
+def read_article_records(
+    inputs: Sequence[str], refused: list[str]
+) -> Iterator[tuple[ArticleIn, ArticleInput]]:
+    """Each good interchange record with the article to annotate made of it; bad records are
+    reported in `refused`, not fatal."""
     from pydantic import ValidationError
 
     from parallax.annotate.annotate import ArticleInput
@@ -119,12 +129,18 @@ def read_articles(inputs: Sequence[str], refused: list[str]) -> Iterator[Article
                     refused.append(f"{item.provenance.describe()}: {describe_validation_error(error)}")
                     continue
                 language = record.language or detect_language(record.text).code
-                yield ArticleInput.from_text(
-                    record.id or item.provenance.describe(),
-                    record.text,
-                    title=record.title,
-                    language=language,
-                    published=record.published.date() if record.published else None,
+                if record.id is None:
+                    record.id = item.provenance.describe()
+                record.language = language
+                yield (
+                    record,
+                    ArticleInput.from_text(
+                        record.id,
+                        record.text,
+                        title=record.title,
+                        language=language,
+                        published=record.published.date() if record.published else None,
+                    ),
                 )
 
 

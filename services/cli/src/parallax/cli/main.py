@@ -8,6 +8,7 @@ import click
 from parallax.cli.annotate import annotate
 from parallax.cli.articles import articles
 from parallax.cli.attributions import attributions
+from parallax.cli.cluster import cluster
 from parallax.cli.database import db
 from parallax.cli.demo import demo
 from parallax.cli.ingest import ingest
@@ -40,6 +41,7 @@ cli.add_command(ingest)
 cli.add_command(articles)
 cli.add_command(annotate)
 cli.add_command(attributions)
+cli.add_command(cluster)
 cli.add_command(rejected)
 cli.add_command(db)
 cli.add_command(demo)

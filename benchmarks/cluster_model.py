@@ -1,0 +1,176 @@
+"""Fit the cluster service's join-or-new model on half of BASIL and ECB+, and write it.
+
+    .venv/bin/python benchmarks/cluster_model.py            # writes services/cluster/.../data/join_model.json
+
+The articles of half "a" of each set (`cluster_data.half`: by BASIL event, by ECB+ topic) are
+streamed through the event pool in the order the service would see them (by date, undated
+last). Each article is scored against the candidate events the pool's blocking finds, plus its
+true event when blocking missed it: a candidate is a positive when it is the article's true
+event. The pool is kept right (each article joins its true event: the model learns to judge
+pure events, not to repeat its own mistakes). Two logistic models are fitted by Newton's method
+with a small L2 penalty: one on every signal (same language) and one on the signals that need
+no translation (across languages; fitted on the same pairs with the word signals left out, so
+that French and English articles meet through actors, places, figures and dates). Half "b" of
+each set is never seen here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import cluster_data  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
+
+OUTPUT = HERE.parent / "services" / "cluster" / "src" / "parallax" / "cluster" / "data" / "join_model.json"
+PENALTY = 1e-3
+
+
+def stream_order(items: list[tuple[Any, dict[str, Any]]]) -> list[tuple[Any, dict[str, Any]]]:
+    """By publication date, undated last, then in file order: how a service would see them."""
+    import datetime as dt
+
+    indexed = list(enumerate(items))
+    indexed.sort(
+        key=lambda pair: (pair[1][0].published is None, pair[1][0].published or dt.date.min, pair[0])
+    )
+    return [item for _, item in indexed]
+
+
+def training_pairs(
+    items: list[tuple[Any, dict[str, Any]]], model: Any = None
+) -> tuple[list[tuple[dict[str, float], int]], list[tuple[dict[str, float], int]]]:
+    """For a stream kept right: (signals, 1 if the candidate is the article's true event) for
+    every candidate, and — when `model` ranks them — the decision signals of the best
+    candidate with 1 if it is the true event (0 when it is not, or when there is none yet)."""
+    from parallax.cluster.model import JoinModel, Logistic
+    from parallax.cluster.pool import EventPool, _keys
+    from parallax.cluster.signals import (
+        CROSS_SIGNALS,
+        DECISION_SIGNALS,
+        SIGNALS,
+        ArticleVectors,
+        observe,
+        pair_signals,
+    )
+    from parallax.cluster.vectors import DocumentFrequencies
+
+    frequencies = DocumentFrequencies()
+    for features, _ in items:
+        observe(frequencies, features)
+    neutral = JoinModel(
+        "fitting",
+        Logistic(SIGNALS, tuple(0.0 for _ in SIGNALS), 0.0),
+        Logistic(CROSS_SIGNALS, tuple(0.0 for _ in CROSS_SIGNALS), 0.0),
+        Logistic(DECISION_SIGNALS, tuple(0.0 for _ in DECISION_SIGNALS), 0.0),
+    )
+    pool = EventPool(model=model or neutral, frequencies=frequencies)
+    event_of_gold: dict[str, str] = {}
+    pairs: list[tuple[dict[str, float], int]] = []
+    decisions: list[tuple[dict[str, float], int]] = []
+    for features, record in stream_order(items):
+        article = ArticleVectors.of(features, frequencies)
+        keys = _keys(article)
+        gold = str(record["event"])
+        true_event = event_of_gold.get(gold)
+        candidates = pool._candidates(article, keys)
+        if true_event is not None and true_event not in candidates:
+            candidates.append(true_event)
+        for event_id in candidates:
+            signals, _ = pair_signals(article, pool.events[event_id].profile)
+            pairs.append((signals, int(event_id == true_event)))
+        if model is not None:
+            ranked = pool._ranked(article, keys)
+            if ranked:
+                rank, event_id, signals, crossing = ranked[0]
+                margin = rank - ranked[1][0] if len(ranked) > 1 else rank
+                decision = {**signals, "rank": rank, "margin": margin, "crossing": float(crossing)}
+                decisions.append((decision, int(event_id == true_event)))
+        if true_event is None:
+            event = pool._new_event()
+            event_of_gold[gold] = event.id
+        else:
+            event = pool.events[true_event]
+        pool._join(event, article, keys, 1.0)
+    return pairs, decisions
+
+
+def fit(pairs: list[tuple[dict[str, float], int]], names: tuple[str, ...]) -> tuple[list[float], float]:
+    """Logistic regression by Newton's method (IRLS) with an L2 penalty on the weights."""
+    import numpy as np
+
+    x = np.array([[signals.get(name, 0.0) for name in names] for signals, _ in pairs], dtype=float)
+    y = np.array([label for _, label in pairs], dtype=float)
+    x = np.hstack([x, np.ones((len(x), 1))])
+    beta = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], PENALTY * len(x))
+    penalty[-1] = 0.0  # no penalty on the bias
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(x @ beta)))
+        gradient = x.T @ (p - y) + penalty * beta
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if float(np.max(np.abs(step))) < 1e-9:
+            break
+    return [float(b) for b in beta[:-1]], float(beta[-1])
+
+
+def main() -> int:
+    """Fit on half "a" of BASIL and ECB+ and write the model file."""
+    from parallax.cluster.model import JoinModel, Logistic
+    from parallax.cluster.signals import CROSS_SIGNALS, DECISION_SIGNALS, SIGNALS
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--out", type=Path, default=OUTPUT)
+    arguments = parser.parse_args()
+    streams = {
+        name: [(f, r) for f, r in cluster_data.features_of(name) if cluster_data.half(r, name) == "a"]
+        for name in ("basil", "ecbplus")
+    }
+    pairs = [pair for items in streams.values() for pair in training_pairs(items)[0]]
+    model: dict[str, Any] = {}
+    for key, names in (("same_language", SIGNALS), ("cross_language", CROSS_SIGNALS)):
+        weights, bias = fit(pairs, names)
+        model[key] = {
+            "weights": dict(zip(names, (round(w, 6) for w in weights), strict=True)),
+            "bias": round(bias, 6),
+        }
+    rankers = JoinModel(
+        "ranking",
+        Logistic(SIGNALS, tuple(model["same_language"]["weights"].values()), model["same_language"]["bias"]),
+        Logistic(
+            CROSS_SIGNALS, tuple(model["cross_language"]["weights"].values()), model["cross_language"]["bias"]
+        ),
+        Logistic(DECISION_SIGNALS, tuple(0.0 for _ in DECISION_SIGNALS), 0.0),
+    )
+    decisions = [pair for items in streams.values() for pair in training_pairs(items, rankers)[1]]
+    weights, bias = fit(decisions, DECISION_SIGNALS)
+    model["decision"] = {
+        "weights": dict(zip(DECISION_SIGNALS, (round(w, 6) for w in weights), strict=True)),
+        "bias": round(bias, 6),
+    }
+    described = [f"{name} half a: {len(items)} articles" for name, items in streams.items()]
+    model = {
+        "trained_on": "; ".join(described)
+        + f"; {len(pairs)} candidate pairs ({sum(label for _, label in pairs)} true), "
+        + f"{len(decisions)} best-candidate decisions ({sum(label for _, label in decisions)} joins)",
+        **model,
+    }
+    digest = hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()[:8]
+    model = {"version": f"join.v1-{digest}", **model}
+    arguments.out.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(model, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""The event pool: incremental assignment, blocking by time, determinism, across languages."""
+
+import dataclasses
+import datetime as dt
+
+from parallax.cluster.features import ArticleFeatures
+from parallax.cluster.pool import EventPool, stream_order
+
+
+def article(
+    id: str,
+    words: str,
+    *,
+    actors: dict[str, int] | None = None,
+    numbers: dict[str, int] | None = None,
+    language: str = "en",
+    outlet: str = "ledger",
+    published: dt.date | None = dt.date(2022, 2, 3),
+    title: str = "",
+) -> ArticleFeatures:
+    body: dict[str, int] = {}
+    for word in words.split():
+        body[word] = body.get(word, 0) + 1
+    return ArticleFeatures(
+        id=id,
+        outlet=outlet,
+        language=language,
+        published=published,
+        title=title or words[:40],
+        title_terms=dict.fromkeys((title or words).split()[:6], 1),
+        body_terms=body,
+        actors=actors or {},
+        places={key: n for key, n in (actors or {}).items() if key.startswith("country/")},
+        numbers=numbers or {},
+    )
+
+
+CALL = "phone call kremlin elysee ukraine security minsk agreements de-escalation normandy format leaders"
+CALL_ACTORS = {"person/emmanuel-macron": 4, "person/vladimir-putin": 5, "country/ua": 3}
+QUAKE = "earthquake magnitude epicentre rescuers rubble killed injured buildings collapsed aftershock"
+QUAKE_ACTORS = {"country/ma": 4, "place/marrakech": 2}
+
+
+def test_articles_about_one_event_join_and_another_event_starts_its_own() -> None:
+    pool = EventPool()
+    first = pool.assign(article("a", CALL, actors=CALL_ACTORS, outlet="ledger"))
+    second = pool.assign(article("b", CALL + " talks", actors=CALL_ACTORS, outlet="gazette"))
+    third = pool.assign(article("c", QUAKE, actors=QUAKE_ACTORS, numbers={"2900": 1}, outlet="herald"))
+    assert first.started
+    assert (second.event_id, second.started) == (first.event_id, False)
+    assert 0.5 < second.score <= 1.0
+    assert third.started
+    assert third.event_id != first.event_id
+
+
+def test_the_same_words_months_later_are_another_event() -> None:
+    pool = EventPool()
+    first = pool.assign(article("a", CALL, actors=CALL_ACTORS))
+    later = pool.assign(article("b", CALL, actors=CALL_ACTORS, published=dt.date(2022, 6, 3)))
+    assert later.started
+    assert later.event_id != first.event_id
+
+
+def test_a_french_article_meets_the_english_event_through_its_actors_figures_and_date() -> None:
+    pool = EventPool()
+    english = pool.assign(article("en", CALL, actors=CALL_ACTORS, numbers={"2022": 1}, outlet="ledger"))
+    french = pool.assign(
+        article(
+            "fr",
+            "entretien téléphonique kremlin élysée ukraine sécurité accords minsk désescalade",
+            actors=CALL_ACTORS,
+            numbers={"2022": 1},
+            language="fr",
+            outlet="quotidien",
+        )
+    )
+    assert (french.event_id, french.started) == (english.event_id, False)
+
+
+def test_the_same_input_gives_the_same_events_and_an_article_is_assigned_once() -> None:
+    articles = [
+        article("a", CALL, actors=CALL_ACTORS),
+        article("b", QUAKE, actors=QUAKE_ACTORS),
+        article("c", CALL + " moscow", actors=CALL_ACTORS, outlet="gazette"),
+        article("d", QUAKE + " morocco", actors=QUAKE_ACTORS, outlet="gazette"),
+    ]
+    runs = [[(a.article_id, a.event_id) for a in EventPool().assign_all(articles)] for _ in range(2)]
+    assert runs[0] == runs[1]
+    pool = EventPool()
+    once = pool.assign(articles[0])
+    again = pool.assign(articles[0])
+    assert (again.event_id, again.started) == (once.event_id, False)
+    assert len(pool.events) == 1
+
+
+def test_the_pool_keeps_at_most_its_cap_of_open_events() -> None:
+    pool = EventPool(max_open_events=2)
+    for number in range(4):
+        pool.assign(article(f"a{number}", f"topic{number} words{number} thing{number}", outlet=f"o{number}"))
+    assert len(pool.events) == 2
+    assert len(pool.closed) == 2
+
+
+def test_stream_order_is_by_date_with_undated_articles_last_in_the_given_order() -> None:
+    base = article("x", CALL)
+    items = [
+        dataclasses.replace(base, id="undated-1", published=None),
+        dataclasses.replace(base, id="late", published=dt.date(2022, 2, 4)),
+        dataclasses.replace(base, id="undated-2", published=None),
+        dataclasses.replace(base, id="early", published=dt.date(2022, 2, 1)),
+    ]
+    assert [a.id for a in stream_order(items)] == ["early", "late", "undated-1", "undated-2"]
