@@ -33,14 +33,11 @@ PENALTY = 1e-3
 
 
 def stream_order(items: list[tuple[Any, dict[str, Any]]]) -> list[tuple[Any, dict[str, Any]]]:
-    """By publication date, undated last, then in file order: how a service would see them."""
-    import datetime as dt
+    """(features, record) pairs in the order the service sees articles (`pool.stream_order`)."""
+    from parallax.cluster.pool import stream_order as by_date
 
-    indexed = list(enumerate(items))
-    indexed.sort(
-        key=lambda pair: (pair[1][0].published is None, pair[1][0].published or dt.date.min, pair[0])
-    )
-    return [item for _, item in indexed]
+    record_of = {features.id: record for features, record in items}
+    return [(features, record_of[features.id]) for features in by_date(f for f, _ in items)]
 
 
 def training_pairs(

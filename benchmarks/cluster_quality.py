@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import sys
 import time
@@ -28,18 +27,6 @@ sys.path.insert(0, str(HERE))
 
 import cluster_data  # noqa: E402
 from cluster_model import stream_order  # noqa: E402
-
-SCORER = cluster_data.SHARED_DATA.parent / "tools" / "score_clusters.py"
-
-
-def scorer() -> Any:
-    """The shared scoring module."""
-    spec = importlib.util.spec_from_file_location("score_clusters", SCORER)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load {SCORER}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def parallax_events(items: list[tuple[Any, dict[str, Any]]]) -> tuple[dict[str, str], float]:
@@ -59,7 +46,9 @@ def parallax_events(items: list[tuple[Any, dict[str, Any]]]) -> tuple[dict[str, 
 
 def evaluate(name: str, items: list[tuple[Any, dict[str, Any]]], with_peer: bool) -> dict[str, Any]:
     """Scores of Parallax (and of the tuned peer) on one set."""
-    score = scorer().score
+    import cluster_peer
+
+    score = cluster_peer.load_scorer().score
     gold = {record["id"]: str(record["event"]) for _, record in items}
     predicted, ms = parallax_events(items)
     result: dict[str, Any] = {
@@ -69,8 +58,6 @@ def evaluate(name: str, items: list[tuple[Any, dict[str, Any]]], with_peer: bool
         "parallax": {**score(gold, predicted), "ms_per_article": round(ms, 3)},
     }
     if with_peer:
-        import cluster_peer
-
         records = [record for _, record in items]
         threshold, peer_score = cluster_peer.tune_threshold(records, gold)
         result["peer_tuned_on_this_set"] = {"threshold": threshold, **peer_score}
