@@ -7,26 +7,11 @@ from collections.abc import Sequence
 
 import click
 
+from parallax.cli.options import file_run_options
+
 
 @click.command()
-@click.argument(
-    "inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True), metavar="IN.jsonl..."
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-    default="-",
-    show_default=True,
-    help="Where to write one JSON object per article ('-' = standard output).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(0, 64),
-    default=0,
-    show_default=True,
-    help="Processes (0 = one per core).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@file_run_options("one JSON object per article")
 def attributions(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> None:
     """Extract every attribution: who says (or thinks) what, with source, cue and speaker.
 

@@ -7,26 +7,13 @@ from collections.abc import Sequence
 
 import click
 
+from parallax.cli.options import file_run_options
+
 
 @click.command()
-@click.argument(
-    "inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True), metavar="IN.jsonl..."
+@file_run_options(
+    "one {id, event} line per article", workers_help="Processes for the annotation (0 = one per core)."
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-    default="-",
-    show_default=True,
-    help="Where to write one {id, event} line per article ('-' = standard output).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(0, 64),
-    default=0,
-    show_default=True,
-    help="Processes for the annotation (0 = one per core).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
 def cluster(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> None:
     """Group articles into events: the same event across outlets and languages.
 
