@@ -16,14 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 from parallax.cluster.features import ArticleFeatures
 from parallax.cluster.model import JoinModel, shipped_join_model
 from parallax.cluster.signals import ArticleVectors, EventProfile, observe, pair_signals
-from parallax.cluster.vectors import DocumentFrequencies
+from parallax.cluster.vectors import Centroid, DocumentFrequencies, normalise
 
 ALGORITHM_VERSION: Final = "cluster.v1"
 
@@ -60,6 +60,22 @@ class Event:
         words = {member: set(title.casefold().split()) for member, title in self.titles.items()}
         shared = Counter(word for group in words.values() for word in group)
         return self.titles[max(sorted(words), key=lambda member: sum(shared[w] for w in words[member]))]
+
+
+    @property
+    def languages(self) -> set[str]:
+        """The languages of the members."""
+        return self.profile.languages
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Two events found to be one: `absorbed` moved into `kept`, with the join probability."""
+
+    kept: str
+    absorbed: str
+    score: float
+    moved: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -129,12 +145,112 @@ class EventPool:
         for features in articles:
             yield self.assign(features)
 
+    def restore(self, features: ArticleFeatures, event_id: str, score: float) -> None:
+        """Put an article back into the event it was stored in, without deciding anew.
+
+        How a service rebuilds its pool from the stored memberships after a restart.
+        """
+        if features.id in self.event_of:
+            return
+        if self._count_arrivals:
+            observe(self.frequencies, features)
+        event = self.events.get(event_id)
+        if event is None:
+            event = Event(id=event_id)
+            self.events[event_id] = event
+            self._next_number = max(self._next_number, _number_of(event_id) + 1)
+        article = ArticleVectors.of(features, self.frequencies)
+        self._join(event, article, _keys(article), score)
+
+    # --- maintenance ------------------------------------------------------------------------
+
+    def merge_pass(self) -> list[Merge]:
+        """Merge the open events that turn out to be one, and say which merged.
+
+        Each event, smallest first, is scored against the events its own keys find, by the
+        same model as an article: its summed vectors stand for one article. It is merged into
+        the best candidate when the decision model says so. Run it periodically (a service)
+        or after a batch (the CLI): early articles of an event can start two events before the
+        later ones show they are one.
+        """
+        merges: list[Merge] = []
+        order = sorted(self.events.values(), key=lambda event: (len(event.members), event.id))
+        for event in order:
+            if event.id not in self.events:
+                continue  # absorbed earlier in this pass
+            article = event_as_article(event.id, event.profile)
+            ranked = [
+                item
+                for item in self._ranked(article, event.keys, exclude=event.id)
+                if len(self.events[item[1]].members) >= len(event.members)
+            ]
+            if not ranked:
+                continue
+            rank, target_id, signals, crossing = ranked[0]
+            target = self.events[target_id]
+            if event.outlets & target.outlets and _same_outlet_days(event.profile, target.profile):
+                continue  # one outlet ran both: two stories, not one told twice
+            margin = rank - ranked[1][0] if len(ranked) > 1 else rank
+            probability = self.model.joins(signals, rank, margin, crossing=crossing)
+            if probability > 0.5:
+                merges.append(self._absorb(target, event, probability))
+        return merges
+
+    def split(self, event_id: str, groups: Sequence[Sequence[ArticleFeatures]]) -> list[str]:
+        """Divide an event an operator found to be several: one group of its members per event.
+
+        The first group keeps the event id; each other group becomes a new event. Every member
+        must be in exactly one group (their features are read again: the pool keeps sums, not
+        members). Returns the event ids, in the order of the groups.
+        """
+        event = self.events.get(event_id) or self.closed.get(event_id)
+        if event is None:
+            raise KeyError(f"no event {event_id!r} in the pool")
+        given = [features.id for group in groups for features in group]
+        if sorted(given) != sorted(event.members) or len(groups) < 2 or not all(groups):
+            raise ValueError(
+                f"split {event_id}: give every one of its {len(event.members)} members exactly once, "
+                "in two or more non-empty groups"
+            )
+        scores = dict(event.members)
+        self._forget(event)
+        ids = []
+        for number, group in enumerate(groups):
+            target = Event(id=event_id) if number == 0 else self._new_event()
+            self.events[target.id] = target
+            for features in group:
+                article = ArticleVectors.of(features, self.frequencies)
+                self._join(target, article, _keys(article), scores[features.id])
+            ids.append(target.id)
+        return ids
+
+    def _absorb(self, kept: Event, absorbed: Event, probability: float) -> Merge:
+        kept.profile.merge(absorbed.profile)
+        kept.members.update(absorbed.members)
+        kept.titles.update(absorbed.titles)
+        kept.outlets |= absorbed.outlets
+        for key in absorbed.keys - kept.keys:
+            self._index.setdefault(key, set()).add(kept.id)
+        kept.keys |= absorbed.keys
+        for member in absorbed.members:
+            self.event_of[member] = kept.id
+        self._forget(absorbed)
+        return Merge(kept.id, absorbed.id, probability, tuple(sorted(absorbed.members)))
+
+    def _forget(self, event: Event) -> None:
+        """Take an event out of the pool and its index (its members go elsewhere)."""
+        self._unindex(event)
+        self.events.pop(event.id, None)
+        self.closed.pop(event.id, None)
+
     def _ranked(
-        self, article: ArticleVectors, keys: set[str]
+        self, article: ArticleVectors, keys: set[str], exclude: str | None = None
     ) -> list[tuple[float, str, dict[str, float], bool]]:
         """The candidate events, best first: (probability, event id, signals, crossing)."""
         ranked = []
         for event_id in self._candidates(article, keys):
+            if event_id == exclude:
+                continue
             signals, crossing = pair_signals(article, self.events[event_id].profile)
             ranked.append((self.model.probability(signals, crossing=crossing), event_id, signals, crossing))
         ranked.sort(key=lambda item: (-item[0], item[1]))
@@ -184,13 +300,16 @@ class EventPool:
         self.events.move_to_end(event.id)
 
     def _close(self, event: Event) -> None:
+        self._unindex(event)
+        self.closed[event.id] = event
+
+    def _unindex(self, event: Event) -> None:
         for key in event.keys:
             posting = self._index.get(key)
             if posting is not None:
                 posting.discard(event.id)
                 if not posting:
                     del self._index[key]
-        self.closed[event.id] = event
 
     def close_before(self, day: dt.date) -> int:
         """Close the dated events whose last article is older than `day`; how many closed."""
@@ -206,6 +325,50 @@ def stream_order(articles: Iterable[ArticleFeatures]) -> list[ArticleFeatures]:
     indexed = list(enumerate(articles))
     indexed.sort(key=lambda pair: (pair[1].published is None, pair[1].published or dt.date.min, pair[0]))
     return [features for _, features in indexed]
+
+
+def event_as_article(event_id: str, profile: EventProfile) -> ArticleVectors:
+    """An event's summed vectors as one article's, to score it against other events: in its
+    main language, dated at its first day, from no outlet."""
+    language = max(sorted(profile.body), key=lambda name: profile.body[name].squared_norm, default=None)
+    features = ArticleFeatures(
+        id=event_id,
+        outlet=None,
+        language=language,
+        published=profile.first,
+        title="",
+        title_terms={},
+        body_terms={},
+        actors={},
+        places={},
+        numbers={},
+    )
+    empty = Centroid()
+    return ArticleVectors(
+        features,
+        body=normalise(profile.body.get(language or "", empty).weights),
+        title=normalise(profile.title.get(language or "", empty).weights),
+        actors=normalise(profile.actors.weights),
+        places=normalise(profile.places.weights),
+        numbers=normalise(profile.numbers.weights),
+    )
+
+
+def _same_outlet_days(one: EventProfile, other: EventProfile) -> bool:
+    """Whether one outlet has articles in both events on the same day (or undated)."""
+    for outlet, days in one.outlet_days.items():
+        theirs = other.outlet_days.get(outlet)
+        if not theirs:
+            continue
+        for day in days:
+            if any(d is None or day is None or abs((d - day).days) <= 1 for d in theirs):
+                return True
+    return False
+
+
+def _number_of(event_id: str) -> int:
+    digits = event_id.lstrip("e")
+    return int(digits) if digits.isdigit() else 0
 
 
 def _keys(article: ArticleVectors) -> set[str]:
