@@ -1,7 +1,10 @@
-"""The event pool: incremental assignment, blocking by time, determinism, across languages."""
+"""The event pool: incremental assignment, blocking by time, determinism, across languages,
+and maintenance (restore, merge, split)."""
 
 import dataclasses
 import datetime as dt
+
+import pytest
 
 from parallax.cluster.features import ArticleFeatures
 from parallax.cluster.pool import EventPool, stream_order
@@ -110,3 +113,55 @@ def test_stream_order_is_by_date_with_undated_articles_last_in_the_given_order()
         dataclasses.replace(base, id="early", published=dt.date(2022, 2, 1)),
     ]
     assert [a.id for a in stream_order(items)] == ["early", "late", "undated-1", "undated-2"]
+
+
+def test_a_restored_pool_puts_new_articles_where_the_first_one_would() -> None:
+    first = EventPool()
+    call = first.assign(article("a", CALL, actors=CALL_ACTORS))
+    quake = first.assign(article("b", QUAKE, actors=QUAKE_ACTORS, outlet="gazette"))
+    restored = EventPool()
+    restored.restore(article("a", CALL, actors=CALL_ACTORS), call.event_id, call.score)
+    restored.restore(article("b", QUAKE, actors=QUAKE_ACTORS, outlet="gazette"), quake.event_id, quake.score)
+    later = article("c", CALL + " talks", actors=CALL_ACTORS, outlet="herald")
+    assert restored.assign(later).event_id == call.event_id
+    # new events never reuse a restored event's id
+    fresh = restored.assign(article("d", "football cup final goal striker", outlet="sport"))
+    assert fresh.started
+    assert fresh.event_id not in {call.event_id, quake.event_id}
+
+
+def test_the_merge_pass_joins_two_halves_of_one_event_and_leaves_another_alone() -> None:
+    pool = EventPool()
+    halves = [
+        article("a", CALL, actors=CALL_ACTORS, outlet="ledger"),
+        article("b", CALL + " talks", actors=CALL_ACTORS, outlet="gazette"),
+    ]
+    for item in halves:
+        pool.restore(item, "e000001", 1.0)
+    pool.restore(article("c", CALL + " moscow", actors=CALL_ACTORS, outlet="herald"), "e000002", 1.0)
+    pool.restore(article("d", QUAKE, actors=QUAKE_ACTORS, outlet="post"), "e000003", 1.0)
+    merges = pool.merge_pass()
+    assert [(m.kept, m.absorbed, m.moved) for m in merges] == [("e000001", "e000002", ("c",))]
+    assert 0.5 < merges[0].score <= 1.0
+    assert pool.event_of["c"] == "e000001"
+    assert set(pool.events) == {"e000001", "e000003"}
+    assert pool.merge_pass() == []  # nothing left to merge
+
+
+def test_an_event_an_operator_splits_becomes_two_and_later_articles_find_the_right_one() -> None:
+    pool = EventPool()
+    call = [article("a", CALL, actors=CALL_ACTORS), article("b", CALL, actors=CALL_ACTORS, outlet="x")]
+    quake = [article("c", QUAKE, actors=QUAKE_ACTORS, outlet="y")]
+    for item in call + quake:
+        pool.restore(item, "e000001", 0.9)
+    kept, new = pool.split("e000001", [call, quake])
+    assert kept == "e000001"
+    assert new != kept
+    assert sorted(pool.events[kept].members) == ["a", "b"]
+    assert list(pool.events[new].members) == ["c"]
+    later = pool.assign(article("d", QUAKE + " morocco", actors=QUAKE_ACTORS, outlet="z"))
+    assert later.event_id == new
+    with pytest.raises(ValueError, match="exactly once"):
+        pool.split(kept, [call[:1], quake])
+    with pytest.raises(KeyError):
+        pool.split("e999999", [call, quake])

@@ -54,6 +54,8 @@ class JoinModel:
     same_language: Logistic
     cross_language: Logistic
     decision: Logistic
+    time_scale: float = 1.0  # mean distance in days of a dated article to its event's mean date
+    window_days: float = 14.0  # dated events farther than this are not candidates
     trained_on: str = ""
 
     def probability(self, signals: Mapping[str, float], *, crossing: bool) -> float:
@@ -79,6 +81,8 @@ def read_join_model(path: Path) -> JoinModel:
             same_language=_logistic(data["same_language"], SIGNALS),
             cross_language=_logistic(data["cross_language"], CROSS_SIGNALS),
             decision=_logistic(data["decision"], DECISION_SIGNALS),
+            time_scale=_positive(data["time_scale"], "time_scale"),
+            window_days=_positive(data["window_days"], "window_days"),
             trained_on=str(data.get("trained_on", "")),
         )
     except KeyError as error:
@@ -102,3 +106,10 @@ def _logistic(data: Mapping[str, Any], expected: tuple[str, ...]) -> Logistic:
             "rebuild it with benchmarks/cluster_model.py"
         )
     return Logistic(expected, tuple(float(weights[name]) for name in expected), float(data["bias"]))
+
+
+def _positive(value: Any, name: str) -> float:
+    number = float(value)
+    if not number > 0.0:
+        raise ModelError(f"the model's {name} must be a positive number of days, not {value!r}")
+    return number

@@ -23,7 +23,7 @@ from typing import Final
 from parallax.cluster.features import ArticleFeatures
 from parallax.cluster.model import JoinModel, shipped_join_model
 from parallax.cluster.signals import ArticleVectors, EventProfile, observe, pair_signals
-from parallax.cluster.vectors import Centroid, DocumentFrequencies, normalise
+from parallax.cluster.vectors import Centroid, DocumentFrequencies
 
 ALGORITHM_VERSION: Final = "cluster.v1"
 
@@ -35,8 +35,6 @@ _TOP_ACTORS: Final = 8
 _LONGEST_POSTING: Final = 2_000
 # Candidates scored by the model per article: the ones sharing most keys.
 _CANDIDATES: Final = 40
-# Dated events farther than this from a dated article are not candidates.
-WINDOW_DAYS: Final = 14
 # Open events kept in the pool; the least recently joined ones close first.
 MAX_OPEN_EVENTS: Final = 50_000
 
@@ -60,7 +58,6 @@ class Event:
         words = {member: set(title.casefold().split()) for member, title in self.titles.items()}
         shared = Counter(word for group in words.values() for word in group)
         return self.titles[max(sorted(words), key=lambda member: sum(shared[w] for w in words[member]))]
-
 
     @property
     def languages(self) -> set[str]:
@@ -102,13 +99,13 @@ class EventPool:
         *,
         model: JoinModel | None = None,
         frequencies: DocumentFrequencies | None = None,
-        window_days: int = WINDOW_DAYS,
+        window_days: float | None = None,
         max_open_events: int = MAX_OPEN_EVENTS,
     ) -> None:
         self.model = model or shipped_join_model()
         self.frequencies = frequencies or DocumentFrequencies()
         self._count_arrivals = frequencies is None
-        self.window_days = window_days
+        self.window_days = self.model.window_days if window_days is None else window_days
         self.max_open_events = max_open_events
         self.events: OrderedDict[str, Event] = OrderedDict()  # least recently joined first
         self.closed: dict[str, Event] = {}
@@ -251,7 +248,12 @@ class EventPool:
         for event_id in self._candidates(article, keys):
             if event_id == exclude:
                 continue
-            signals, crossing = pair_signals(article, self.events[event_id].profile)
+            signals, crossing = pair_signals(
+                article,
+                self.events[event_id].profile,
+                time_scale=self.model.time_scale,
+                window_days=self.window_days,
+            )
             ranked.append((self.model.probability(signals, crossing=crossing), event_id, signals, crossing))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         return ranked
@@ -328,14 +330,15 @@ def stream_order(articles: Iterable[ArticleFeatures]) -> list[ArticleFeatures]:
 
 
 def event_as_article(event_id: str, profile: EventProfile) -> ArticleVectors:
-    """An event's summed vectors as one article's, to score it against other events: in its
-    main language, dated at its first day, from no outlet."""
+    """An event as one article, to score it against other events: its members' mean vectors
+    (so that the mean similarity with another event is the mean over every pair of members:
+    average linkage), in its main language, dated at its members' mean date, from no outlet."""
     language = max(sorted(profile.body), key=lambda name: profile.body[name].squared_norm, default=None)
     features = ArticleFeatures(
         id=event_id,
         outlet=None,
         language=language,
-        published=profile.first,
+        published=profile.middle,
         title="",
         title_terms={},
         body_terms={},
@@ -346,11 +349,11 @@ def event_as_article(event_id: str, profile: EventProfile) -> ArticleVectors:
     empty = Centroid()
     return ArticleVectors(
         features,
-        body=normalise(profile.body.get(language or "", empty).weights),
-        title=normalise(profile.title.get(language or "", empty).weights),
-        actors=normalise(profile.actors.weights),
-        places=normalise(profile.places.weights),
-        numbers=normalise(profile.numbers.weights),
+        body=profile.body.get(language or "", empty).mean(),
+        title=profile.title.get(language or "", empty).mean(),
+        actors=profile.actors.mean(),
+        places=profile.places.mean(),
+        numbers=profile.numbers.mean(),
     )
 
 

@@ -73,6 +73,7 @@ class Centroid:
 
     weights: Vector = field(default_factory=dict)
     squared_norm: float = 0.0
+    members: int = 0
     limit: int = 600
 
     def cosine(self, vector: Mapping[str, float]) -> float:
@@ -81,8 +82,22 @@ class Centroid:
             return 0.0
         return dot(vector, self.weights) / math.sqrt(self.squared_norm)
 
+    def mean_similarity(self, vector: Mapping[str, float]) -> float:
+        """The mean cosine between a unit vector and the members (average linkage): the dot
+        product with their sum over their number."""
+        if not vector or self.members == 0:
+            return 0.0
+        return dot(vector, self.weights) / self.members
+
+    def mean(self) -> Vector:
+        """The members' mean vector (empty when there are none)."""
+        if self.members == 0:
+            return {}
+        return {key: weight / self.members for key, weight in self.weights.items()}
+
     def add(self, vector: Mapping[str, float]) -> None:
-        """Add a member's unit vector."""
+        """Add a member's unit vector (an empty one counts as a member with nothing to share)."""
+        self.members += 1
         if not vector:
             return
         cross = dot(vector, self.weights)
@@ -94,6 +109,7 @@ class Centroid:
 
     def merge(self, other: Centroid) -> None:
         """Take in another centroid (two events found to be one)."""
+        self.members += other.members
         for key, weight in other.weights.items():
             self.weights[key] = self.weights.get(key, 0.0) + weight
         self.squared_norm = sum(weight * weight for weight in self.weights.values())
