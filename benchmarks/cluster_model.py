@@ -72,6 +72,7 @@ def training_pairs(
     from parallax.cluster.signals import (
         CROSS_SIGNALS,
         DECISION_SIGNALS,
+        MERGE_SIGNALS,
         SIGNALS,
         ArticleVectors,
         observe,
@@ -87,6 +88,7 @@ def training_pairs(
         Logistic(SIGNALS, tuple(0.0 for _ in SIGNALS), 0.0),
         Logistic(CROSS_SIGNALS, tuple(0.0 for _ in CROSS_SIGNALS), 0.0),
         Logistic(DECISION_SIGNALS, tuple(0.0 for _ in DECISION_SIGNALS), 0.0),
+        Logistic(MERGE_SIGNALS, tuple(0.0 for _ in MERGE_SIGNALS), 0.0),
         time_scale=scale,
         window_days=WINDOW_DAYS,
     )
@@ -121,6 +123,44 @@ def training_pairs(
             event = pool.events[true_event]
         pool._join(event, article, keys, 1.0)
     return pairs, decisions
+
+
+def merge_pairs(items: list[tuple[Any, dict[str, Any]]], model: Any) -> list[tuple[dict[str, float], int]]:
+    """Stream the articles through a pool with `model` (its own decisions, mistakes included),
+    then walk its events as the merge pass does: the merge signals of each event and its best
+    candidate, with 1 when most members of both report the same true event. Merges that are
+    right are made, so that later candidates see the events the pass would leave."""
+    from collections import Counter
+
+    from parallax.cluster.pool import EventPool
+    from parallax.cluster.signals import observe
+    from parallax.cluster.vectors import DocumentFrequencies
+
+    frequencies = DocumentFrequencies()
+    for features, _ in items:
+        observe(frequencies, features)
+    pool = EventPool(model=model, frequencies=frequencies)
+    gold = {features.id: str(record["event"]) for features, record in items}
+    for _ in pool.assign_all(features for features, _ in stream_order(items)):
+        pass
+
+    def majority(members: dict[str, float]) -> str:
+        counts = Counter(gold[member] for member in members)
+        return max(sorted(counts), key=lambda label: counts[label])
+
+    pairs: list[tuple[dict[str, float], int]] = []
+    for event in sorted(pool.events.values(), key=lambda event: (len(event.members), event.id)):
+        if event.id not in pool.events:
+            continue
+        candidate = pool.merge_candidate(event)
+        if candidate is None:
+            continue
+        target_id, signals = candidate
+        same = majority(event.members) == majority(pool.events[target_id].members)
+        pairs.append((signals, int(same)))
+        if same:
+            pool._absorb(pool.events[target_id], event, 1.0)
+    return pairs
 
 
 def fit(
@@ -176,7 +216,7 @@ def balanced(
 def main() -> int:
     """Fit on half "a" of BASIL and ECB+ and write the model file."""
     from parallax.cluster.model import JoinModel, Logistic
-    from parallax.cluster.signals import CROSS_SIGNALS, DECISION_SIGNALS, SIGNALS
+    from parallax.cluster.signals import CROSS_SIGNALS, DECISION_SIGNALS, MERGE_SIGNALS, SIGNALS
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -203,6 +243,7 @@ def main() -> int:
             CROSS_SIGNALS, tuple(model["cross_language"]["weights"].values()), model["cross_language"]["bias"]
         ),
         Logistic(DECISION_SIGNALS, tuple(0.0 for _ in DECISION_SIGNALS), 0.0),
+        Logistic(MERGE_SIGNALS, tuple(0.0 for _ in MERGE_SIGNALS), 0.0),
         time_scale=scale,
         window_days=WINDOW_DAYS,
     )
@@ -214,17 +255,35 @@ def main() -> int:
         "weights": dict(zip(DECISION_SIGNALS, (round(w, 6) for w in weights), strict=True)),
         "bias": round(bias, 6),
     }
+    streaming = JoinModel(
+        "merging",
+        rankers.same_language,
+        rankers.cross_language,
+        Logistic(DECISION_SIGNALS, tuple(model["decision"]["weights"].values()), model["decision"]["bias"]),
+        Logistic(MERGE_SIGNALS, tuple(0.0 for _ in MERGE_SIGNALS), 0.0),
+        time_scale=scale,
+        window_days=WINDOW_DAYS,
+    )
+    # the merge pass also sees both sets in one stream: events of one set then meet the other's
+    merge_streams = [*streams.values(), [item for items in streams.values() for item in items]]
+    merges, merge_weights = balanced([merge_pairs(items, streaming) for items in merge_streams])
+    weights, bias = fit(merges, MERGE_SIGNALS, merge_weights)
+    model["merge"] = {
+        "weights": dict(zip(MERGE_SIGNALS, (round(w, 6) for w in weights), strict=True)),
+        "bias": round(bias, 6),
+    }
     described = [f"{name} half a: {len(items)} articles" for name, items in streams.items()]
     model = {
         "trained_on": "; ".join(described)
         + f"; {len(pairs)} candidate pairs ({sum(label for _, label in pairs)} true), "
-        + f"{len(decisions)} best-candidate decisions ({sum(label for _, label in decisions)} joins)",
+        + f"{len(decisions)} best-candidate decisions ({sum(label for _, label in decisions)} joins), "
+        + f"{len(merges)} merge candidates ({sum(label for _, label in merges)} right)",
         **model,
     }
     model = {**model, "time_scale": round(scale, 6), "window_days": WINDOW_DAYS}
     digest = hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()[:8]
     model = {
-        "version": f"join.v2-{digest}",
+        "version": f"join.v3-{digest}",
         "time_scale": round(scale, 6),
         "window_days": WINDOW_DAYS,
         **model,

@@ -40,8 +40,10 @@ def parallax_events(items: list[tuple[Any, dict[str, Any]]]) -> tuple[dict[str, 
         observe(frequencies, features)
     pool = EventPool(frequencies=frequencies)
     started = time.process_time()
-    events = {a.article_id: a.event_id for a in pool.assign_all(f for f, _ in stream_order(items))}
-    return events, (time.process_time() - started) * 1000 / max(len(items), 1)
+    for _ in pool.assign_all(f for f, _ in stream_order(items)):
+        pass
+    pool.merge_until_stable()
+    return dict(pool.event_of), (time.process_time() - started) * 1000 / max(len(items), 1)
 
 
 def evaluate(name: str, items: list[tuple[Any, dict[str, Any]]], with_peer: bool) -> dict[str, Any]:

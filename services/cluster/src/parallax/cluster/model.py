@@ -1,10 +1,11 @@
 """The join-or-new decision: a logistic model over the pair signals, read from a JSON file.
 
-`data/join_model.json` holds three logistic models fitted by `benchmarks/cluster_model.py` on
+`data/join_model.json` holds four logistic models fitted by `benchmarks/cluster_model.py` on
 half of the events of BASIL and ECB+ (the other half is held out). Two rank the candidate
 events of an article: one for an article and an event in the same language (every signal), one
 across languages (the signals that need no translation). The third decides on the best
-candidate (Miranda et al. 2018's two steps): join it, or start a new event. It is fitted on the
+candidate (Miranda et al. 2018's two steps): join it, or start a new event. The fourth decides,
+in the merge pass, whether an event and the most similar larger one are one event. It is fitted on the
 best candidates only, so its probability answers the question asked there; the article joins
 when it is above one half — where joining is more likely right than wrong — and there is no
 threshold to tune.
@@ -21,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from parallax.cluster.signals import CROSS_SIGNALS, DECISION_SIGNALS, SIGNALS
+from parallax.cluster.signals import CROSS_SIGNALS, DECISION_SIGNALS, MERGE_SIGNALS, SIGNALS
 
 
 class ModelError(ValueError):
@@ -54,6 +55,7 @@ class JoinModel:
     same_language: Logistic
     cross_language: Logistic
     decision: Logistic
+    merge: Logistic
     time_scale: float = 1.0  # mean distance in days of a dated article to its event's mean date
     window_days: float = 14.0  # dated events farther than this are not candidates
     trained_on: str = ""
@@ -81,6 +83,7 @@ def read_join_model(path: Path) -> JoinModel:
             same_language=_logistic(data["same_language"], SIGNALS),
             cross_language=_logistic(data["cross_language"], CROSS_SIGNALS),
             decision=_logistic(data["decision"], DECISION_SIGNALS),
+            merge=_logistic(data["merge"], MERGE_SIGNALS),
             time_scale=_positive(data["time_scale"], "time_scale"),
             window_days=_positive(data["window_days"], "window_days"),
             trained_on=str(data.get("trained_on", "")),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import math
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -175,23 +176,48 @@ class EventPool:
         for event in order:
             if event.id not in self.events:
                 continue  # absorbed earlier in this pass
-            article = event_as_article(event.id, event.profile)
-            ranked = [
-                item
-                for item in self._ranked(article, event.keys, exclude=event.id)
-                if len(self.events[item[1]].members) >= len(event.members)
-            ]
-            if not ranked:
+            candidate = self.merge_candidate(event)
+            if candidate is None:
                 continue
-            rank, target_id, signals, crossing = ranked[0]
-            target = self.events[target_id]
-            if event.outlets & target.outlets and _same_outlet_days(event.profile, target.profile):
-                continue  # one outlet ran both: two stories, not one told twice
-            margin = rank - ranked[1][0] if len(ranked) > 1 else rank
-            probability = self.model.joins(signals, rank, margin, crossing=crossing)
+            target_id, signals = candidate
+            probability = self.model.merge.probability(signals)
             if probability > 0.5:
-                merges.append(self._absorb(target, event, probability))
+                merges.append(self._absorb(self.events[target_id], event, probability))
         return merges
+
+    def merge_until_stable(self, passes: int = 5) -> list[Merge]:
+        """Merge passes until one merges nothing (at most `passes`): what a batch does at its end."""
+        merges: list[Merge] = []
+        for _ in range(passes):
+            done = self.merge_pass()
+            if not done:
+                break
+            merges.extend(done)
+        return merges
+
+    def merge_candidate(self, event: Event) -> tuple[str, dict[str, float]] | None:
+        """The open event most like `event` and at least as large, with the merge signals;
+        None when there is none, or when one outlet ran both (two stories, not one told twice)."""
+        article = event_as_article(event.id, event.profile)
+        ranked = [
+            item
+            for item in self._ranked(article, event.keys, exclude=event.id)
+            if len(self.events[item[1]].members) >= len(event.members)
+        ]
+        if not ranked:
+            return None
+        rank, target_id, signals, crossing = ranked[0]
+        target = self.events[target_id]
+        if event.outlets & target.outlets and _same_outlet_days(event.profile, target.profile):
+            return None
+        margin = rank - ranked[1][0] if len(ranked) > 1 else rank
+        return target_id, {
+            **signals,
+            "rank": rank,
+            "margin": margin,
+            "crossing": float(crossing),
+            "members": math.log(len(event.members)),
+        }
 
     def split(self, event_id: str, groups: Sequence[Sequence[ArticleFeatures]]) -> list[str]:
         """Divide an event an operator found to be several: one group of its members per event.

@@ -43,6 +43,10 @@ DECISION_SIGNALS: Final = (
     "numbers",
     "time",
 )
+# The signals of the merge pass on an event and its best candidate: the decision's, and how
+# many members the smaller of the two has (log): two large events alike are more often two
+# events of one kind than one event cut in two.
+MERGE_SIGNALS: Final = (*DECISION_SIGNALS, "members")
 # Text fields weighed by TF-IDF, and the signals that compare them.
 FIELDS: Final = ("body", "title", "actors", "places", "numbers")
 
