@@ -59,6 +59,13 @@ class Status(enum.StrEnum):
     FAILED = "failed"
 
 
+class EventStatus(enum.StrEnum):
+    """Whether an event still holds articles, or was found to be part of another one."""
+
+    OPEN = "open"
+    MERGED = "merged"
+
+
 class SourceKind(enum.StrEnum):
     """Where an input came from."""
 
@@ -251,3 +258,69 @@ class ArticleActor(SQLModel, table=True):
     mentions: int
     in_title: bool = Field(default=False)
     confidence: float
+
+
+class Event(SQLModel, table=True):
+    """An event: the articles of every outlet and language that report the same thing.
+
+    Its id is the one the cluster service's pool gave it ("e000042"). The other fields sum up
+    its current members and are rewritten whenever they change. A merged event stays, empty,
+    with `merged_into` naming the event that took its articles; an event split off another
+    names it in `split_from`.
+    """
+
+    __tablename__ = "event"
+    # The listing: open events, most recently reported first.
+    __table_args__ = (sa.Index("ix_event_status_last", "status", "last_published"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    title: str = Field(default="", sa_type=sa.Text, description="A representative headline.")
+    first_published: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_published: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outlets: list[str] = Field(default_factory=list, sa_type=JSONType, description="Outlet names.")
+    languages: list[str] = Field(default_factory=list, sa_type=JSONType)
+    article_count: int = Field(default=0)
+    status: str = Field(default=EventStatus.OPEN, max_length=20)
+    merged_into: str | None = Field(default=None, foreign_key="event.id", max_length=40)
+    split_from: str | None = Field(default=None, foreign_key="event.id", max_length=40)
+    algorithm_version: str = Field(max_length=40, description="The clustering that last shaped it.")
+    model_version: str = Field(max_length=80, description="The join model that last shaped it.")
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class EventMembership(SQLModel, table=True):
+    """Which event an article is in now, and how it got there. One row per article.
+
+    `sequence` is the order of assignment: the cluster service rebuilds its pool by replaying
+    the memberships in that order. A merge or a split moves the row to another event and
+    keeps the rest (the score and versions of the decision that first placed the article).
+    """
+
+    __tablename__ = "event_membership"
+    __table_args__ = (sa.UniqueConstraint("sequence", name="uq_event_membership_sequence"),)
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    event_id: str = Field(foreign_key="event.id", max_length=40, index=True)
+    score: float = Field(description="The join probability (1.0 for the article that started the event).")
+    started: bool = Field(description="Whether the article started a new event when it was assigned.")
+    sequence: int = Field(sa_type=sa.BigInteger)
+    algorithm_version: str = Field(max_length=40)
+    model_version: str = Field(max_length=80)
+    assigned_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ClusterState(SQLModel, table=True):
+    """How far the stored events have changed: one row, written with every change to them.
+
+    A cluster worker keeps its pool in memory and compares it with this row, under the writer
+    lock, before each change: new assignments since (`last_sequence`) are replayed onto it; a
+    merge or split since (`reshaped`) makes it rebuild the pool from the memberships.
+    """
+
+    __tablename__ = "cluster_state"
+
+    id: int = Field(default=1, primary_key=True)
+    last_sequence: int = Field(default=0, sa_type=sa.BigInteger)
+    reshaped: int = Field(default=0)
+    updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

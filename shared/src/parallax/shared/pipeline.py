@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import Final
 
 ANNOTATE_ARTICLE: Final = "parallax.annotate.annotate_article"
+CLUSTER_ARTICLE: Final = "parallax.cluster.cluster_article"
+# Maintenance, not a stage: run periodically (beat, cron or `parallax events merge`).
+MERGE_EVENTS: Final = "parallax.cluster.merge_events"
 
 QUEUES: Final = ("ingest", "annotate", "cluster", "compare")
 
 # Which stage comes after which, by task name (a stage with no successor ends the chain).
 NEXT_STAGE: Final[dict[str, str | None]] = {
-    ANNOTATE_ARTICLE: None,
+    ANNOTATE_ARTICLE: CLUSTER_ARTICLE,
+    CLUSTER_ARTICLE: None,
 }
 
 
