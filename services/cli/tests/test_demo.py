@@ -1,4 +1,4 @@
-"""`parallax demo`: the bundled corpus ingested and annotated, what Parallax makes visible shown."""
+"""`parallax demo`: the bundled corpus ingested, annotated and clustered, what Parallax makes visible shown."""
 
 from collections.abc import Callable
 
@@ -16,6 +16,14 @@ def test_the_demo_shows_the_reference_article_cleaned_and_annotated(invoke: Invo
     assert "Kremlin (metonym)" in first.output
     assert "'martèle' (distancing_verb)" in first.output
     assert "«clair» (text)" in first.output
+    assert "Put 3 article(s) in events" in first.output
+    # the French and English reports of the call meet in one event
+    assert "languages en, fr" in first.output
+    assert first.output.count("started it") + first.output.count("joined, p=") == 3
     again = invoke("demo")
     assert "0 stored, 4 duplicates" in again.output
     assert "Annotated 0 article(s); 3 already up to date." in again.output
+    assert "Put 0 article(s) in events (0 new)." in again.output
+    assert (
+        again.output.split("The events they report:")[1] == first.output.split("The events they report:")[1]
+    )

@@ -13,7 +13,7 @@ HEAVY = ("spacy", "sqlalchemy", "sqlmodel", "trafilatura", "numpy", "fasttext", 
 def test_help_lists_the_commands_and_the_exit_codes() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for command in ("ingest", "articles", "rejected", "db", "demo"):
+    for command in ("ingest", "articles", "rejected", "db", "demo", "events"):
         assert command in result.output
     assert "3 partial success" in result.output
 
@@ -38,6 +38,11 @@ def test_every_subcommand_has_help() -> None:
         ["rejected", "list"],
         ["db", "upgrade"],
         ["demo"],
+        ["events", "assign"],
+        ["events", "list"],
+        ["events", "show"],
+        ["events", "merge"],
+        ["events", "split"],
     ):
         result = runner.invoke(cli, [*args, "--help"])
         assert result.exit_code == 0, args

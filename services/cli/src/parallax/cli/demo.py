@@ -19,12 +19,15 @@ PAGE_BREAK_SENTENCE = re.compile(r"Alors que l'Ukraine est au cœur[^.]*\.")
 @click.command()
 @click.pass_obj
 def demo(state: CliState) -> None:
-    """Ingest and annotate the demo corpus (a real article and two constructed ones) and show the result.
+    """Ingest, annotate and cluster the demo corpus (a real article and two constructed ones) and
+    show the result.
 
-    Run it twice to see deduplication: the second run stores nothing new and parses nothing again.
+    Run it twice to see deduplication: the second run stores nothing new, parses nothing again
+    and leaves every article in its event.
     """
     from parallax.annotate.store import annotate_stored
     from parallax.cli.console import summary_line
+    from parallax.cluster.store import cluster_stored
     from parallax.ingest.run import ingest as run_ingest
     from parallax.shared.errors import ParallaxError
 
@@ -34,11 +37,13 @@ def demo(state: CliState) -> None:
             engine = state.engine()
             report = run_ingest([str(folder)], engine=engine, settings=state.settings())
             annotated = annotate_stored(None, engine=engine)
+            clustered = cluster_stored(None, engine=engine)
         except ParallaxError as error:
             raise click.ClickException(str(error)) from error
     click.echo(f"Database: {state.settings().database_url}")
     click.echo(summary_line(report))
     click.echo(f"Annotated {annotated.annotated} article(s); {annotated.up_to_date} already up to date.")
+    click.echo(f"Put {clustered.clustered} article(s) in events ({clustered.started} new).")
     for refusal in report.refusals:
         click.echo(f"  refused: {refusal.describe()}")
     click.echo("")
@@ -48,7 +53,12 @@ def demo(state: CliState) -> None:
     click.echo("")
     _show_seed_annotation(state)
     click.echo("")
-    click.echo("Next: parallax articles show ID  ·  parallax ingest PATH|URL…  ·  parallax --help")
+    _show_events(state)
+    click.echo("")
+    click.echo(
+        "Next: parallax articles show ID  ·  parallax events list  ·  parallax ingest PATH|URL…  ·  "
+        "parallax --help"
+    )
     if report.rejected_total:
         raise SystemExit(exit_codes.FAILURE)
 
@@ -155,3 +165,16 @@ def _show_who_speaks(data: dict[str, Any], names: dict[str, str]) -> None:
             f"{name} {count}x" for name, count in sorted(by_speaker.items(), key=lambda kv: -kv[1])
         )
         click.echo(f"  speakers: {tally}")
+
+
+def _show_events(state: CliState) -> None:
+    """The events the stored articles were put in: across outlets and languages."""
+    from parallax.cli.events import describe_event, event_record
+    from parallax.cluster.store import event_articles, list_events
+    from parallax.shared.db import session_scope
+
+    click.echo("The events they report:")
+    with session_scope(state.engine()) as session:
+        for event in list_events(session=session):
+            record = event_record(event, event_articles(event.id, session=session))
+            click.echo("\n".join("  " + line for line in describe_event(record)))

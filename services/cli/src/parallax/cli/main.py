@@ -11,6 +11,7 @@ from parallax.cli.attributions import attributions
 from parallax.cli.cluster import cluster
 from parallax.cli.database import db
 from parallax.cli.demo import demo
+from parallax.cli.events import events
 from parallax.cli.ingest import ingest
 from parallax.cli.rejected import rejected
 from parallax.cli.state import CliState
@@ -42,6 +43,7 @@ cli.add_command(articles)
 cli.add_command(annotate)
 cli.add_command(attributions)
 cli.add_command(cluster)
+cli.add_command(events)
 cli.add_command(rejected)
 cli.add_command(db)
 cli.add_command(demo)
