@@ -5,7 +5,8 @@
 Sets: BASIL, ECB+, both pooled into one stream, and Parallax's bilingual fixture set; for
 BASIL and ECB+ also their held-out half "b" alone (the join model was fitted on half "a":
 `cluster_model.py`). Parallax runs as `parallax cluster` does: one configuration for every set,
-articles in stream order (by date, undated last), document frequencies from the whole input.
+articles in stream order (by date, undated last), document frequencies from the whole input,
+then the merge and split passes.
 The peer is scikit-learn TF-IDF + average-linkage agglomerative clustering with its distance
 threshold tuned on each set itself (`cluster_peer.py`): what a user would try first, given an
 advantage Parallax does not get. Both are scored by ../shared/tools/score_clusters.py
@@ -43,6 +44,7 @@ def parallax_events(items: list[tuple[Any, dict[str, Any]]]) -> tuple[dict[str, 
     for _ in pool.assign_all(f for f, _ in stream_order(items)):
         pass
     pool.merge_until_stable()
+    pool.split_pass({features.id: features for features, _ in items})
     return dict(pool.event_of), (time.process_time() - started) * 1000 / max(len(items), 1)
 
 

@@ -165,3 +165,27 @@ def test_an_event_an_operator_splits_becomes_two_and_later_articles_find_the_rig
         pool.split(kept, [call[:1], quake])
     with pytest.raises(KeyError):
         pool.split("e999999", [call, quake])
+
+
+def test_the_split_pass_cuts_an_event_that_holds_two_and_leaves_a_whole_one_alone() -> None:
+    pool = EventPool()
+    call = [
+        article("a", CALL, actors=CALL_ACTORS, outlet="ledger"),
+        article("b", CALL + " talks", actors=CALL_ACTORS, outlet="gazette"),
+        article("c", CALL + " moscow", actors=CALL_ACTORS, outlet="herald"),
+    ]
+    quake = [
+        article("d", QUAKE, actors=QUAKE_ACTORS, numbers={"2900": 1}, outlet="post"),
+        article("e", QUAKE + " morocco", actors=QUAKE_ACTORS, numbers={"2900": 1}, outlet="wire"),
+    ]
+    for item in call + quake:
+        pool.restore(item, "e000001", 0.9)  # an event that took in a look-alike
+    members = {item.id: item for item in call + quake}
+    splits = pool.split_pass(members)
+    assert len(splits) == 1
+    assert splits[0].event == "e000001"
+    assert splits[0].moved == ("d", "e")
+    assert splits[0].score < 0.5
+    assert sorted(pool.events["e000001"].members) == ["a", "b", "c"]
+    assert pool.events["e000001"].members["a"] == 0.9  # members keep the score they joined with
+    assert pool.split_pass(members) == []  # each part is one event

@@ -20,9 +20,10 @@ def cluster(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> None:
     Reads articles in the interchange format (JSON Lines; several files make one stream),
     annotates them, and assigns each to an event as the cluster service does, in order of
     publication (undated articles last, in file order), then merges the events that turn out
-    to be one. Writes {"id", "event", "score", "started"} per article in input order (with
-    "merged_from" when its first event was merged into another); the same input always gives
-    the same events. Nothing is stored.
+    to be one and splits those that turn out to be two. Writes {"id", "event", "score",
+    "started"} per article in input order ("score": the probability it joined with, 1 for
+    the article that started an event); the same input always gives the same events.
+    Nothing is stored.
     """
     from parallax.annotate.parallel import annotate_in_parallel
     from parallax.cli.annotate import finish_file_run, read_article_records
@@ -49,9 +50,11 @@ def cluster(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> None:
         observe(frequencies, item)
     pool = EventPool(frequencies=frequencies)
     assignments = {a.article_id: a for a in pool.assign_all(stream_order(features))}
-    # at the end of a batch, events that turn out to be one are merged (the service does it
-    # periodically); an article keeps the score it joined with
-    merged_from = {member: merge.absorbed for merge in pool.merge_until_stable() for member in merge.moved}
+    # at the end of a batch, events that turn out to be one are merged and events that turn
+    # out to be two are split (the service does it periodically); an article keeps the score
+    # it joined with
+    pool.merge_until_stable()
+    pool.split_pass({item.id: item for item in features})
     with click.open_file(out, "w", encoding="utf-8") as handle:
         for item in features:
             assignment = assignments[item.id]
@@ -61,8 +64,6 @@ def cluster(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> None:
                 "score": round(assignment.score, 4),
                 "started": assignment.started,
             }
-            if item.id in merged_from:
-                line["merged_from"] = merged_from[item.id]
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
     if not quiet:
         click.echo(f"{len(pool.events):,} events.", err=True)

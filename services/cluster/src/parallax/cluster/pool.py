@@ -6,9 +6,11 @@ model, join the best one when the model says it is more likely the same event th
 start a new event otherwise. The cost of one assignment depends on the number of candidates
 (capped), not on the size of the pool.
 
-Maintenance: `merge_pass` joins events that turn out to be one (the same model, event against
-event); `split` divides an event an operator found to be two. Deterministic: the same articles
-in the same order give the same events.
+Maintenance: `merge_pass` joins events that turn out to be one (event against event, average
+linkage, decided by the merge model); `split_pass` cuts events that turn out to be two (their
+members in two groups by average linkage, kept when the merge model would not join them
+again); `split` divides an event as an operator says. Deterministic: the same articles in the
+same order give the same events.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import datetime as dt
 import heapq
 import math
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -36,6 +38,9 @@ _TOP_ACTORS: Final = 8
 _LONGEST_POSTING: Final = 2_000
 # Candidates scored by the model per article: the ones sharing most keys.
 _CANDIDATES: Final = 40
+# The split pass compares every pair of an event's members: larger events are left to
+# operators (the cost grows with the square of the size).
+_LARGEST_SPLIT: Final = 120
 # Open events kept in the pool; the least recently joined ones close first.
 MAX_OPEN_EVENTS: Final = 50_000
 
@@ -72,6 +77,17 @@ class Merge:
 
     kept: str
     absorbed: str
+    score: float
+    moved: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Split:
+    """An event found to be two: `moved` left `event` for the new event `into`; `score` is the
+    merge model's probability that the two parts are one event (below one half)."""
+
+    event: str
+    into: str
     score: float
     moved: tuple[str, ...]
 
@@ -218,6 +234,73 @@ class EventPool:
             "crossing": float(crossing),
             "members": math.log(len(event.members)),
         }
+
+    def split_pass(self, members: Mapping[str, ArticleFeatures]) -> list[Split]:
+        """Split the open events that turn out to be two, and say which split.
+
+        Each event of 2 to `_LARGEST_SPLIT` members is cut in two by average linkage over
+        the similarity of its members (the ranking model's probability that two articles
+        report one event), and the cut is kept when the merge model, asked about the two parts
+        as it is in the merge pass, says they are two events. A kept part is tried again.
+        An event's first articles can pull in the first article of a look-alike event, which
+        then gathers its own; the two groups show what one article could not. `members`
+        holds the features of the members (the pool keeps sums, not articles).
+        """
+        splits: list[Split] = []
+        queue = sorted(self.events)
+        while queue:
+            event = self.events.get(queue.pop(0))
+            if event is None or not 2 <= len(event.members) <= _LARGEST_SPLIT:
+                continue
+            groups = self._two_groups([members[member] for member in sorted(event.members)])
+            kept, other = self.split(event.id, groups)
+            candidate = self.merge_candidate(self.events[other])
+            probability = 0.0
+            if candidate is not None:
+                target_id, signals = candidate
+                probability = self.model.merge.probability(signals)
+                if target_id == kept and probability > 0.5:  # one event after all: undo
+                    self._absorb(self.events[kept], self.events[other], 1.0)
+                    self.events[kept].members.update(event.members)  # the scores they joined with
+                    continue
+            splits.append(Split(kept, other, probability, tuple(sorted(self.events[other].members))))
+            queue.extend((kept, other))
+        return splits
+
+    def _two_groups(self, features: Sequence[ArticleFeatures]) -> list[list[ArticleFeatures]]:
+        """The members cut in two by average linkage over their similarity (the ranking
+        model's probability that two articles report one event), the larger group first."""
+        vectors = [ArticleVectors.of(item, self.frequencies) for item in features]
+        alone = []
+        for vector in vectors:
+            profile = EventProfile()
+            profile.add(vector)
+            alone.append(profile)
+        count = len(vectors)
+        similarity = [[0.0] * count for _ in range(count)]
+        for i in range(count):
+            for j in range(i + 1, count):
+                both = self._pair_probability(vectors[i], alone[j]) + self._pair_probability(
+                    vectors[j], alone[i]
+                )
+                similarity[i][j] = similarity[j][i] = both / 2.0
+        groups: dict[int, list[int]] = {i: [i] for i in range(count)}
+        while len(groups) > 2:
+            _, a, b = max((similarity[a][b], a, b) for a in groups for b in groups if a < b)
+            size_a, size_b = len(groups[a]), len(groups[b])
+            for k in groups:
+                if k not in (a, b):
+                    mean = (size_a * similarity[a][k] + size_b * similarity[b][k]) / (size_a + size_b)
+                    similarity[a][k] = similarity[k][a] = mean
+            groups[a].extend(groups.pop(b))
+        parts = sorted((sorted(part) for part in groups.values()), key=lambda part: (-len(part), part[0]))
+        return [[features[i] for i in part] for part in parts]
+
+    def _pair_probability(self, article: ArticleVectors, event: EventProfile) -> float:
+        signals, crossing = pair_signals(
+            article, event, time_scale=self.model.time_scale, window_days=self.window_days
+        )
+        return self.model.probability(signals, crossing=crossing)
 
     def split(self, event_id: str, groups: Sequence[Sequence[ArticleFeatures]]) -> list[str]:
         """Divide an event an operator found to be several: one group of its members per event.
