@@ -21,6 +21,7 @@ from parallax.cluster.store import (
     get_event,
     list_events,
     merge_stored,
+    split_pass_stored,
     split_stored,
 )
 from parallax.shared.db import create_db_engine, session_scope
@@ -259,6 +260,30 @@ def test_a_split_is_stored_and_other_pools_follow_it(
     quake = add_article(QUAKE, actors=QUAKE_ACTORS, outlet="D")
     cluster_stored([quake], engine=other_process)  # its pool predates the split: rebuilt
     assert memberships(engine)[quake] == "e000003"
+
+
+def test_the_split_pass_is_stored_and_other_pools_follow_it(
+    engine: Engine, other_process: Engine, add_article: AddArticle, scripted_joins: ScriptedJoins
+) -> None:
+    scripted_joins.decide(0.9)
+    ids = [add_article(CALL, actors=CALL_ACTORS, outlet=name) for name in ("A", "B", "C")]
+    cluster_stored(ids, engine=other_process)
+    assert set(memberships(engine).values()) == {"e000001"}
+    assert split_pass_stored(engine=engine) == []  # the script says every cut is one event
+    scripted_joins.decide(0.0)  # now it says no cut is: the event splits down to one article each
+    splits = split_pass_stored(engine=engine)
+    assert [split.into for split in splits] == ["e000002", "e000003"]
+    assert sorted(memberships(engine).values()) == ["e000001", "e000002", "e000003"]
+    events = {row[0]: row[1:] for row in rows(engine, "SELECT id, split_from, article_count FROM event")}
+    assert events == {
+        "e000001": (None, 1),
+        "e000002": (splits[0].event, 1),
+        "e000003": (splits[1].event, 1),
+    }
+    assert rows(engine, "SELECT last_sequence, reshaped FROM cluster_state") == [(3, 1)]
+    later = add_article(QUAKE + " morocco", actors=QUAKE_ACTORS, outlet="D")
+    cluster_stored([later], engine=other_process)  # its pool predates the pass: rebuilt
+    assert memberships(engine)[later] == "e000004"
 
 
 def test_splits_that_do_not_fit_the_event_are_refused(

@@ -148,23 +148,32 @@ def describe_event(record: dict[str, Any]) -> list[str]:
 @events.command("merge")
 @click.pass_obj
 def merge_command(state: CliState) -> None:
-    """Merge the events that turn out to be one (the service's maintenance pass, run now)."""
-    from parallax.cluster.store import merge_stored
+    """Merge the events that turn out to be one, then split those that turn out to be two
+    (the service's maintenance pass, run now)."""
+    from parallax.cluster.store import merge_stored, split_pass_stored
     from parallax.shared.errors import ParallaxError
 
     try:
         merges = merge_stored(engine=state.engine())
+        splits = split_pass_stored(engine=state.engine())
     except ParallaxError as error:
         raise click.ClickException(str(error)) from error
-    if not merges:
-        click.echo("No events to merge.")
+    if not merges and not splits:
+        click.echo("No events to merge or split.")
         return
-    click.echo(f"{len(merges)} merge{'s' if len(merges) != 1 else ''}:")
     for merge in merges:
         click.echo(
-            f"  {merge.absorbed} ({len(merge.moved)} article{'s' if len(merge.moved) != 1 else ''}) "
-            f"into {merge.kept}, p={merge.score:.2f}"
+            f"Merged {merge.absorbed} ({_articles(len(merge.moved))}) into {merge.kept}, p={merge.score:.2f}"
         )
+    for split in splits:
+        click.echo(
+            f"Split {split.event}: {_articles(len(split.moved))} to the new event {split.into} "
+            f"(p one event {split.score:.2f})"
+        )
+
+
+def _articles(count: int) -> str:
+    return f"{count} article{'s' if count != 1 else ''}"
 
 
 @events.command("split")

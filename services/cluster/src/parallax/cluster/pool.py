@@ -40,7 +40,7 @@ _LONGEST_POSTING: Final = 2_000
 _CANDIDATES: Final = 40
 # The split pass compares every pair of an event's members: larger events are left to
 # operators (the cost grows with the square of the size).
-_LARGEST_SPLIT: Final = 120
+LARGEST_SPLIT: Final = 120
 # Open events kept in the pool; the least recently joined ones close first.
 MAX_OPEN_EVENTS: Final = 50_000
 
@@ -176,6 +176,11 @@ class EventPool:
         article = ArticleVectors.of(features, self.frequencies)
         self._join(event, article, _keys(article), score)
 
+    def reserve(self, event_id: str) -> None:
+        """Never hand out `event_id` (or an earlier number) for a new event: an event stored
+        elsewhere, merged away, holds no article to restore but keeps its id."""
+        self._next_number = max(self._next_number, _number_of(event_id) + 1)
+
     # --- maintenance ------------------------------------------------------------------------
 
     def merge_pass(self) -> list[Merge]:
@@ -238,7 +243,7 @@ class EventPool:
     def split_pass(self, members: Mapping[str, ArticleFeatures]) -> list[Split]:
         """Split the open events that turn out to be two, and say which split.
 
-        Each event of 2 to `_LARGEST_SPLIT` members is cut in two by average linkage over
+        Each event of 2 to `LARGEST_SPLIT` members is cut in two by average linkage over
         the similarity of its members (the ranking model's probability that two articles
         report one event), and the cut is kept when the merge model, asked about the two parts
         as it is in the merge pass, says they are two events. A kept part is tried again.
@@ -250,7 +255,7 @@ class EventPool:
         queue = sorted(self.events)
         while queue:
             event = self.events.get(queue.pop(0))
-            if event is None or not 2 <= len(event.members) <= _LARGEST_SPLIT:
+            if event is None or not 2 <= len(event.members) <= LARGEST_SPLIT:
                 continue
             groups = self._two_groups([members[member] for member in sorted(event.members)])
             kept, other = self.split(event.id, groups)
@@ -262,6 +267,8 @@ class EventPool:
                 if target_id == kept and probability > 0.5:  # one event after all: undo
                     self._absorb(self.events[kept], self.events[other], 1.0)
                     self.events[kept].members.update(event.members)  # the scores they joined with
+                    if _number_of(other) == self._next_number - 1:
+                        self._next_number -= 1  # the id is free again: ids stay without gaps
                     continue
             splits.append(Split(kept, other, probability, tuple(sorted(self.events[other].members))))
             queue.extend((kept, other))

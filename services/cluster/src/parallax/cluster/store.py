@@ -30,7 +30,15 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from parallax.cluster.features import ArticleFeatures, features_from_annotation
-from parallax.cluster.pool import ALGORITHM_VERSION, Assignment, EventPool, Merge, stream_order
+from parallax.cluster.pool import (
+    ALGORITHM_VERSION,
+    LARGEST_SPLIT,
+    Assignment,
+    EventPool,
+    Merge,
+    Split,
+    stream_order,
+)
 from parallax.shared.errors import PermanentError, StorageUnavailableError
 from parallax.shared.models import (
     Article,
@@ -278,6 +286,47 @@ def _store_merges(connection: Connection, live: _LivePool, merges: Sequence[Merg
         )
     absorbed = {merge.absorbed for merge in merges}
     _refresh_events(connection, live.pool, {merge.kept for merge in merges} - absorbed, now)
+    live.reshaped += 1
+    _save_state(connection, live, now)
+
+
+def split_pass_stored(*, engine: Engine) -> list[Split]:
+    """Split the stored events that turn out to be two, and say which split.
+
+    Steps:
+    1. holding the writer lock, bring the pool up to date and read the members of the open
+       events the split pass looks at (2 to `LARGEST_SPLIT` articles);
+    2. run the pass; store each split as an operator's is stored (the new event names the
+       one it left in `split_from`), in the pass's order.
+    """
+    with _storage_errors("splitting"), _writing(engine) as (connection, live):
+        # 1.
+        looked_at = [
+            int(member)
+            for event in live.pool.events.values()
+            if 2 <= len(event.members) <= LARGEST_SPLIT
+            for member in event.members
+        ]
+        features = _stored_features(connection, looked_at) if looked_at else {}
+        # 2.
+        splits = live.pool.split_pass(features)
+        if splits:
+            _store_split_pass(connection, live, splits)
+    return splits
+
+
+def _store_split_pass(connection: Connection, live: _LivePool, splits: Sequence[Split]) -> None:
+    now = utc_now()
+    membership = _table("event_membership")
+    for split in splits:
+        _create_events(connection, live.pool, [split.into], now, split_from=split.event)
+        connection.execute(
+            sa.update(membership)
+            .where(membership.c.article_id.in_([int(member) for member in split.moved]))
+            .values(event_id=split.into)
+        )
+    touched = {split.event for split in splits} | {split.into for split in splits}
+    _refresh_events(connection, live.pool, touched, now)
     live.reshaped += 1
     _save_state(connection, live, now)
 
@@ -538,21 +587,14 @@ def _replay(connection: Connection, live: _LivePool) -> None:
 
 
 def _reserve_highest_event_id(connection: Connection, pool: EventPool) -> None:
-    """Make sure the pool never hands out a stored event's id again.
-
-    Restoring advances the pool's id counter past the events that hold articles, but an event
-    merged away holds none. When the newest id is such an event, a placeholder article (no
-    words, actors or date: never a candidate for anything) holds its id in the pool. It counts
-    as one empty document in the pool's frequencies.
-    """
+    """Make sure the pool never hands out a stored event's id again: restoring advances the
+    pool's id counter past the events that hold articles, but an event merged away holds none."""
     event = _table("event")
     newest = connection.execute(
         sa.select(event.c.id).order_by(sa.func.length(event.c.id).desc(), event.c.id.desc()).limit(1)
     ).scalar()
-    if newest is None or newest in pool.events or newest in pool.closed:
-        return
-    placeholder = features_from_annotation({"id": f"placeholder:{newest}"}, {"tokens": []})
-    pool.restore(placeholder, newest, 0.0)
+    if newest is not None:
+        pool.reserve(newest)
 
 
 def _stored_state(connection: Connection) -> tuple[int, int] | None:

@@ -21,12 +21,15 @@ def cluster_article(article_id: int) -> None:
 
 
 def merge_events() -> None:
-    """Merge the stored events that turn out to be one (maintenance: run it periodically)."""
-    from parallax.cluster.store import merge_stored
+    """Merge the stored events that turn out to be one, then split those that turn out to be
+    two (maintenance: run it periodically)."""
+    from parallax.cluster.store import merge_stored, split_pass_stored
     from parallax.shared.config import get_settings
     from parallax.shared.db import shared_engine
 
-    merge_stored(engine=shared_engine(get_settings().database_url))
+    engine = shared_engine(get_settings().database_url)
+    merge_stored(engine=engine)
+    split_pass_stored(engine=engine)
 
 
 def register_tasks(app: Celery) -> None:
