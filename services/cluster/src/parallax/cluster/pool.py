@@ -154,6 +154,13 @@ class EventPool:
         self._join(event, article, keys, 1.0)
         return Assignment(features.id, event.id, 1.0, started=True)
 
+    def event(self, event_id: str) -> Event:
+        """An event, open or closed (KeyError when the pool never had it)."""
+        found = self.events.get(event_id) or self.closed.get(event_id)
+        if found is None:
+            raise KeyError(f"no event {event_id!r} in the pool")
+        return found
+
     def assign_all(self, articles: Iterable[ArticleFeatures]) -> Iterator[Assignment]:
         """Assign articles in the order given."""
         for features in articles:
@@ -436,6 +443,29 @@ class EventPool:
             del self.events[event.id]
             self._close(event)
         return len(old)
+
+
+def cluster_batch(articles: Sequence[ArticleFeatures], *, model: JoinModel | None = None) -> EventPool:
+    """Cluster a whole input at once, as `parallax cluster` does.
+
+    Steps:
+    1. weigh words by the document frequencies of the whole input (a batch knows it);
+    2. assign the articles in stream order (by date, undated last, then as given);
+    3. merge the events that turn out to be one until none does, then split those that turn
+       out to be two.
+    """
+    # 1.
+    frequencies = DocumentFrequencies()
+    for features in articles:
+        observe(frequencies, features)
+    pool = EventPool(model=model, frequencies=frequencies)
+    # 2.
+    for _ in pool.assign_all(stream_order(articles)):
+        pass
+    # 3.
+    pool.merge_until_stable()
+    pool.split_pass({features.id: features for features in articles})
+    return pool
 
 
 def stream_order(articles: Iterable[ArticleFeatures]) -> list[ArticleFeatures]:
