@@ -68,15 +68,13 @@ def training_pairs(
     every candidate, and — when `model` ranks them — the decision signals of the best
     candidate with 1 if it is the true event (0 when it is not, or when there is none yet)."""
     from parallax.cluster.model import JoinModel, Logistic
-    from parallax.cluster.pool import EventPool, _keys
+    from parallax.cluster.pool import EventPool
     from parallax.cluster.signals import (
         CROSS_SIGNALS,
         DECISION_SIGNALS,
         MERGE_SIGNALS,
         SIGNALS,
-        ArticleVectors,
         observe,
-        pair_signals,
     )
     from parallax.cluster.vectors import DocumentFrequencies
 
@@ -97,31 +95,25 @@ def training_pairs(
     pairs: list[tuple[dict[str, float], int]] = []
     decisions: list[tuple[dict[str, float], int]] = []
     for features, record in stream_order(items):
-        article = ArticleVectors.of(features, frequencies)
-        keys = _keys(article)
+        article = pool.vectors(features)
         gold = str(record["event"])
         true_event = event_of_gold.get(gold)
-        candidates = pool._candidates(article, keys)
+        candidates = pool.candidates(article)
         if true_event is not None and true_event not in candidates:
             candidates.append(true_event)
         for event_id in candidates:
-            signals, _ = pair_signals(
-                article, pool.events[event_id].profile, time_scale=scale, window_days=WINDOW_DAYS
-            )
+            signals, _ = pool.signals(article, event_id)
             pairs.append((signals, int(event_id == true_event)))
         if model is not None:
-            ranked = pool._ranked(article, keys)
+            ranked = pool.ranked(article)
             if ranked:
                 rank, event_id, signals, crossing = ranked[0]
                 margin = rank - ranked[1][0] if len(ranked) > 1 else rank
                 decision = {**signals, "rank": rank, "margin": margin, "crossing": float(crossing)}
                 decisions.append((decision, int(event_id == true_event)))
-        if true_event is None:
-            event = pool._new_event()
-            event_of_gold[gold] = event.id
-        else:
-            event = pool.events[true_event]
-        pool._join(event, article, keys, 1.0)
+        if true_event is None:  # kept right: the article goes to its true event
+            true_event = event_of_gold[gold] = f"e{len(event_of_gold) + 1:06d}"
+        pool.restore(features, true_event, 1.0)
     return pairs, decisions
 
 
@@ -159,7 +151,7 @@ def merge_pairs(items: list[tuple[Any, dict[str, Any]]], model: Any) -> list[tup
         same = majority(event.members) == majority(pool.events[target_id].members)
         pairs.append((signals, int(same)))
         if same:
-            pool._absorb(pool.events[target_id], event, 1.0)
+            pool.merge(target_id, event.id, 1.0)
     return pairs
 
 

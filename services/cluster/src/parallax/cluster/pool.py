@@ -356,6 +356,10 @@ class EventPool:
             ids.append(target.id)
         return ids
 
+    def merge(self, kept_id: str, absorbed_id: str, score: float) -> Merge:
+        """Merge one open event into another (as the merge pass does when its model says so)."""
+        return self._absorb(self.events[kept_id], self.events[absorbed_id], score)
+
     def _absorb(self, kept: Event, absorbed: Event, probability: float) -> Merge:
         kept.profile.merge(absorbed.profile)
         kept.members.update(absorbed.members)
@@ -375,20 +379,36 @@ class EventPool:
         self.events.pop(event.id, None)
         self.closed.pop(event.id, None)
 
+    def vectors(self, features: ArticleFeatures) -> ArticleVectors:
+        """An article weighed by the pool's document frequencies."""
+        return ArticleVectors.of(features, self.frequencies)
+
+    def candidates(self, article: ArticleVectors) -> list[str]:
+        """The open events the blocking finds for an article (at most `_CANDIDATES`)."""
+        return self._candidates(article, _keys(article))
+
+    def ranked(self, article: ArticleVectors) -> list[tuple[float, str, dict[str, float], bool]]:
+        """The candidate events of an article, best first: (probability, event id, signals,
+        whether the pair crosses languages)."""
+        return self._ranked(article, _keys(article))
+
+    def signals(self, article: ArticleVectors, event_id: str) -> tuple[dict[str, float], bool]:
+        """The signals of an article against one open event, and whether they cross languages."""
+        return pair_signals(
+            article,
+            self.events[event_id].profile,
+            time_scale=self.model.time_scale,
+            window_days=self.window_days,
+        )
+
     def _ranked(
         self, article: ArticleVectors, keys: set[str], exclude: str | None = None
     ) -> list[tuple[float, str, dict[str, float], bool]]:
-        """The candidate events, best first: (probability, event id, signals, crossing)."""
         ranked = []
         for event_id in self._candidates(article, keys):
             if event_id == exclude:
                 continue
-            signals, crossing = pair_signals(
-                article,
-                self.events[event_id].profile,
-                time_scale=self.model.time_scale,
-                window_days=self.window_days,
-            )
+            signals, crossing = self.signals(article, event_id)
             ranked.append((self.model.probability(signals, crossing=crossing), event_id, signals, crossing))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         return ranked
