@@ -28,7 +28,7 @@ from parallax.cluster.model import JoinModel, shipped_join_model
 from parallax.cluster.signals import ArticleVectors, EventProfile, observe, pair_signals
 from parallax.cluster.vectors import Centroid, DocumentFrequencies
 
-ALGORITHM_VERSION: Final = "cluster.v1"
+ALGORITHM_VERSION: Final = "cluster.v2"
 
 # Blocking: the keys an article is indexed and looked up by.
 _TOP_TERMS: Final = 12  # its rarest-weighted body words
