@@ -51,3 +51,18 @@ def test_bad_lines_are_reported_and_the_rest_clustered(invoke: Invoke, tmp_path:
     assert "line 2: not valid JSON" in result.output
     assert "line 3: field 'text' is missing" in result.output
     assert len(events(out)) == 2
+
+
+def test_articles_without_an_outlet_or_a_date_are_clustered_not_refused(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    # ECB+ and many exports give neither: "outlet": null, "published": null, or no field at all
+    lines = [json.loads(line) for line in BILINGUAL.read_text(encoding="utf-8").splitlines()[:3]]
+    lines[0].update(outlet=None, published=None)
+    del lines[1]["outlet"]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = invoke("cluster", str(source), "--out", str(out), "--workers", "1")
+    assert result.exit_code == exit_codes.OK, result.output
+    assert [line["id"] for line in events(out)] == [line["id"] for line in lines]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -14,7 +14,6 @@ from parallax.cli.state import CliState
 
 if TYPE_CHECKING:
     from parallax.annotate.annotate import ArticleInput
-    from parallax.shared.schemas import ArticleIn
 
 
 @click.command()
@@ -99,9 +98,13 @@ def read_articles(inputs: Sequence[str], refused: list[str]) -> Iterator[Article
 
 def read_article_records(
     inputs: Sequence[str], refused: list[str]
-) -> Iterator[tuple[ArticleIn, ArticleInput]]:
-    """Each good interchange record with the article to annotate made of it; bad records are
-    reported in `refused`, not fatal."""
+) -> Iterator[tuple[dict[str, Any], ArticleInput]]:
+    """Each good interchange record (as JSON, its language filled in) with the article to
+    annotate made of it; bad records are reported in `refused`, not fatal.
+
+    Nothing is stored, so an outlet is not required: a record without one (absent or null,
+    as in ECB+) keeps `"outlet": None` rather than a made-up name that every such article
+    would share."""
     from pydantic import ValidationError
 
     from parallax.annotate.annotate import ArticleInput
@@ -123,8 +126,10 @@ def read_article_records(
                 if isinstance(item, Refusal):
                     refused.append(item.describe())
                     continue
+                outlet = item.fields.get("outlet")
                 try:
-                    record = ArticleIn.model_validate({"outlet": "unknown", **item.fields})
+                    # the schema wants an outlet; one stands in for validation only
+                    record = ArticleIn.model_validate({**item.fields, "outlet": outlet or "(none)"})
                 except ValidationError as error:
                     refused.append(f"{item.provenance.describe()}: {describe_validation_error(error)}")
                     continue
@@ -132,8 +137,10 @@ def read_article_records(
                 if record.id is None:
                     record.id = item.provenance.describe()
                 record.language = language
+                as_json = record.model_dump(mode="json")
+                as_json["outlet"] = record.outlet if outlet else None
                 yield (
-                    record,
+                    as_json,
                     ArticleInput.from_text(
                         record.id,
                         record.text,

@@ -31,14 +31,12 @@ def cluster(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> None:
 
     refused: list[str] = []
     records = list(read_article_records(inputs, refused))
-    by_id = {record.id: record for record, _ in records}
+    by_id = {record["id"]: record for record, _ in records}
     features = []
     for annotation in annotate_in_parallel((article for _, article in records), workers=workers):
         record = by_id[annotation.id]
         try:
-            features.append(
-                features_from_annotation(record.model_dump(mode="json"), annotation.model_dump(mode="json"))
-            )
+            features.append(features_from_annotation(record, annotation.model_dump(mode="json")))
         except FeatureError as error:
             refused.append(str(error))
     pool = cluster_batch(features)
