@@ -52,6 +52,7 @@ format: $(INSTALLED) ## Format and auto-fix with ruff
 bench: $(BENCH_INSTALLED) ## Run the benchmarks (ratios against peers measured in the same run)
 	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/annotate_throughput.py
+	$(BIN)/python benchmarks/cluster_scale.py --json benchmarks/results/cluster_scale.json
 
 eval: $(BENCH_INSTALLED) ## Score quality on the real evaluation sets (../shared/data) with the shared scorers
 	$(BIN)/python benchmarks/attribution_quality.py --set polnear-dev --per-kind
