@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter, OrderedDict, deque
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -57,6 +57,7 @@ class Event:
     titles: dict[str, str] = field(default_factory=dict)  # article id -> headline
     keys: set[str] = field(default_factory=set)
     outlets: set[str] = field(default_factory=set)
+    bucket: int | None = None  # the week of its mean date it is indexed under (None: undated)
 
     @property
     def title(self) -> str:
@@ -129,7 +130,9 @@ class EventPool:
         self.events: OrderedDict[str, Event] = OrderedDict()  # least recently joined first
         self.closed: dict[str, Event] = {}
         self.event_of: dict[str, str] = {}  # article id -> event id
-        self._index: dict[str, set[str]] = {}
+        # key -> week of the event's mean date (None: undated) -> events: a dated article reads
+        # only the weeks its window covers, so its cost does not grow with the years the pool spans
+        self._index: dict[str, dict[int | None, set[str]]] = {}
         self._next_number = 1
 
     # --- assignment -------------------------------------------------------------------------
@@ -192,17 +195,18 @@ class EventPool:
 
     # --- maintenance ------------------------------------------------------------------------
 
-    def merge_pass(self) -> list[Merge]:
+    def merge_pass(self, only: Collection[str] | None = None) -> list[Merge]:
         """Merge the open events that turn out to be one, and say which merged.
 
-        Each event, smallest first, is scored against the events its own keys find, by the
-        same model as an article: its summed vectors stand for one article. It is merged into
-        the best candidate when the decision model says so. Run it periodically (a service)
-        or after a batch (the CLI): early articles of an event can start two events before the
-        later ones show they are one.
+        Each event (of `only`, when given), smallest first, is scored against the larger
+        events its own heaviest keys find, by average linkage: its members' mean vectors stand
+        for one article. It is merged into the best candidate when the merge model says so.
+        Run it periodically (a service) or after a batch (the CLI): early articles of an event
+        can start two events before the later ones show they are one.
         """
         merges: list[Merge] = []
-        order = sorted(self.events.values(), key=lambda event: (len(event.members), event.id))
+        events = self.events.values() if only is None else [self.events[i] for i in only if i in self.events]
+        order = sorted(events, key=lambda event: (len(event.members), event.id))
         for event in order:
             if event.id not in self.events:
                 continue  # absorbed earlier in this pass
@@ -216,19 +220,25 @@ class EventPool:
         return merges
 
     def merge_until_stable(self, passes: int = 5) -> list[Merge]:
-        """Merge passes until one merges nothing (at most `passes`): what a batch does at its end."""
+        """Merge passes until one merges nothing (at most `passes`): what a batch does at its
+        end. After the first pass over every event, a pass looks only at the events that took
+        others in the pass before: the rest were looked at and nothing near them changed."""
         merges: list[Merge] = []
+        only: set[str] | None = None
         for _ in range(passes):
-            done = self.merge_pass()
+            done = self.merge_pass(only)
             if not done:
                 break
             merges.extend(done)
+            only = {merge.kept for merge in done}
         return merges
 
     def merge_candidate(self, event: Event) -> tuple[str, dict[str, float]] | None:
         """The open event most like `event` and at least as large, with the merge signals;
         None when there is none, or when one outlet ran both (two stories, not one told twice)."""
         article = event_as_article(event.id, event.profile)
+        # looked up by its own heaviest keys, as an article is (the union of its members' keys
+        # would read thousands of postings per event in a large pool)
         ranked = [
             item
             for item in self._ranked(article, event.keys, exclude=event.id)
@@ -261,9 +271,9 @@ class EventPool:
         holds the features of the members (the pool keeps sums, not articles).
         """
         splits: list[Split] = []
-        queue = sorted(self.events)
+        queue = deque(sorted(self.events))
         while queue:
-            event = self.events.get(queue.pop(0))
+            event = self.events.get(queue.popleft())
             if event is None or not 2 <= len(event.members) <= LARGEST_SPLIT:
                 continue
             groups = self._two_groups([members[member] for member in sorted(event.members)])
@@ -365,9 +375,7 @@ class EventPool:
         kept.members.update(absorbed.members)
         kept.titles.update(absorbed.titles)
         kept.outlets |= absorbed.outlets
-        for key in absorbed.keys - kept.keys:
-            self._index.setdefault(key, set()).add(kept.id)
-        kept.keys |= absorbed.keys
+        self._index_keys(kept, absorbed.keys)
         for member in absorbed.members:
             self.event_of[member] = kept.id
         self._forget(absorbed)
@@ -414,16 +422,33 @@ class EventPool:
         return ranked
 
     def _candidates(self, article: ArticleVectors, keys: set[str]) -> list[str]:
-        """Open events sharing most keys with the article, within the time window."""
+        """Open events sharing most keys with the article, within the time window.
+
+        The window is applied before the cap: in a large pool the events sharing most keys
+        with an article can all be look-alikes from other weeks (the same story each year),
+        and capping first would leave none of this week's.
+        """
+        day = article.features.published
+        weeks = self._weeks_around(day)
         shared: Counter[str] = Counter()
         for key in keys:
-            posting = self._index.get(key)
-            if posting and len(posting) <= _LONGEST_POSTING:
+            by_week = self._index.get(key)
+            if not by_week:
+                continue
+            postings = (
+                [posting for week, posting in by_week.items() if week in weeks]
+                if weeks
+                else list(by_week.values())
+            )
+            if sum(len(posting) for posting in postings) > _LONGEST_POSTING:
+                continue
+            for posting in postings:
                 shared.update(posting)
-        day = article.features.published
-        ranked = heapq.nsmallest(_CANDIDATES, shared.items(), key=lambda item: (-item[1], item[0]))
-        candidates = []
-        for event_id, _ in ranked:
+        ranked = [(-count, event_id) for event_id, count in shared.items()]
+        heapq.heapify(ranked)
+        candidates: list[str] = []
+        while ranked and len(candidates) < _CANDIDATES:
+            _, event_id = heapq.heappop(ranked)
             event = self.events.get(event_id)
             if event is None:
                 continue
@@ -432,6 +457,15 @@ class EventPool:
                 continue
             candidates.append(event_id)
         return candidates
+
+    def _weeks_around(self, day: dt.date | None) -> set[int | None] | None:
+        """The index weeks a dated article's window covers, and the undated (None: all)."""
+        if day is None:
+            return None
+        ordinal = day.toordinal()
+        first = _bucket_of(ordinal - math.ceil(self.window_days))
+        last = _bucket_of(ordinal + math.ceil(self.window_days))
+        return {None, *range(first, last + 1)}
 
     def _new_event(self) -> Event:
         event = Event(id=f"e{self._next_number:06d}")
@@ -450,11 +484,23 @@ class EventPool:
             event.titles[features.id] = features.title
         if features.outlet:
             event.outlets.add(features.outlet)
-        for key in keys - event.keys:
-            self._index.setdefault(key, set()).add(event.id)
-        event.keys |= keys
+        self._index_keys(event, keys)
         self.event_of[features.id] = event.id
         self.events.move_to_end(event.id)
+
+    def _index_keys(self, event: Event, keys: set[str]) -> None:
+        """Index an event under new keys, and under the week of its mean date now (moving its
+        old keys when the mean moved to another week)."""
+        bucket = _bucket(event.profile.middle)
+        if bucket != event.bucket:
+            self._unindex(event)
+            event.bucket = bucket
+            new = event.keys | keys
+        else:
+            new = keys - event.keys
+        for key in new:
+            self._index.setdefault(key, {}).setdefault(bucket, set()).add(event.id)
+        event.keys |= keys
 
     def _close(self, event: Event) -> None:
         self._unindex(event)
@@ -462,10 +508,14 @@ class EventPool:
 
     def _unindex(self, event: Event) -> None:
         for key in event.keys:
-            posting = self._index.get(key)
-            if posting is not None:
-                posting.discard(event.id)
-                if not posting:
+            weeks = self._index.get(key)
+            posting = weeks.get(event.bucket) if weeks is not None else None
+            if weeks is None or posting is None:
+                continue
+            posting.discard(event.id)
+            if not posting:
+                del weeks[event.bucket]
+                if not weeks:
                     del self._index[key]
 
     def close_before(self, day: dt.date) -> int:
@@ -553,6 +603,14 @@ def _mean_alike(alike: list[list[float]], member: int, group: list[int]) -> floa
     if not others:
         return 0.0
     return sum(alike[member][other] for other in others) / len(others)
+
+
+def _bucket(day: dt.date | None) -> int | None:
+    return None if day is None else _bucket_of(day.toordinal())
+
+
+def _bucket_of(ordinal: int) -> int:
+    return ordinal // 7
 
 
 def _number_of(event_id: str) -> int:
