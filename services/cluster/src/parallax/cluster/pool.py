@@ -237,6 +237,8 @@ class EventPool:
         """The open event most like `event` and at least as large, with the merge signals;
         None when there is none, or when one outlet ran both (two stories, not one told twice)."""
         article = event_as_article(event.id, event.profile)
+        # looked up by its own heaviest keys, as an article is (the union of its members' keys
+        # would read thousands of postings per event in a large pool)
         ranked = [
             item
             for item in self._ranked(article, event.keys, exclude=event.id)
@@ -269,14 +271,13 @@ class EventPool:
         holds the features of the members (the pool keeps sums, not articles).
         """
         splits: list[Split] = []
-        cache = _SplitCache(self, members)
         queue = deque(sorted(self.events))
         while queue:
             event = self.events.get(queue.popleft())
             if event is None or not 2 <= len(event.members) <= LARGEST_SPLIT:
                 continue
-            groups = self._two_groups(sorted(event.members), cache)
-            kept, other = self.split(event.id, [[members[i] for i in group] for group in groups])
+            groups = self._two_groups([members[member] for member in sorted(event.members)])
+            kept, other = self.split(event.id, groups)
             candidate = self.merge_candidate(self.events[other])
             probability = 0.0
             if candidate is not None:
@@ -292,7 +293,7 @@ class EventPool:
             queue.extend((kept, other))
         return splits
 
-    def _two_groups(self, member_ids: Sequence[str], cache: _SplitCache) -> list[list[str]]:
+    def _two_groups(self, features: Sequence[ArticleFeatures]) -> list[list[ArticleFeatures]]:
         """The members cut in two, the larger group first.
 
         Bisection: the two members least alike seed two groups and hold them; every other
@@ -301,11 +302,20 @@ class EventPool:
         report one event. (Average linkage's last cut was tried first: it peels off one stray
         article and seldom finds the two stories in an event that holds two.)
         """
-        count = len(member_ids)
+        vectors = [ArticleVectors.of(item, self.frequencies) for item in features]
+        alone = []
+        for vector in vectors:
+            profile = EventProfile()
+            profile.add(vector)
+            alone.append(profile)
+        count = len(vectors)
         alike = [[1.0] * count for _ in range(count)]
         for i in range(count):
             for j in range(i + 1, count):
-                alike[i][j] = alike[j][i] = cache.alike(member_ids[i], member_ids[j])
+                both = self._pair_probability(vectors[i], alone[j]) + self._pair_probability(
+                    vectors[j], alone[i]
+                )
+                alike[i][j] = alike[j][i] = both / 2.0
         _, seed, other_seed = min((alike[i][j], i, j) for i in range(count) for j in range(i + 1, count))
         first = [alike[i][seed] >= alike[i][other_seed] for i in range(count)]
         for _ in range(_BISECTION_ROUNDS):
@@ -320,7 +330,7 @@ class EventPool:
             first = moved
         parts = [[i for i in range(count) if first[i]], [i for i in range(count) if not first[i]]]
         parts.sort(key=lambda part: (-len(part), part[0]))
-        return [[member_ids[i] for i in part] for part in parts]
+        return [[features[i] for i in part] for part in parts]
 
     def _pair_probability(self, article: ArticleVectors, event: EventProfile) -> float:
         signals, crossing = pair_signals(
@@ -585,39 +595,6 @@ def _same_outlet_days(one: EventProfile, other: EventProfile) -> bool:
             if any(d is None or day is None or abs((d - day).days) <= 1 for d in theirs):
                 return True
     return False
-
-
-class _SplitCache:
-    """What one split pass computes once: each member's vectors, its profile alone, and how
-    alike each pair is (a part tried again reuses them)."""
-
-    def __init__(self, pool: EventPool, members: Mapping[str, ArticleFeatures]) -> None:
-        self._pool = pool
-        self._members = members
-        self._vectors: dict[str, ArticleVectors] = {}
-        self._alone: dict[str, EventProfile] = {}
-        self._alike: dict[tuple[str, str], float] = {}
-
-    def vectors(self, member: str) -> ArticleVectors:
-        if member not in self._vectors:
-            self._vectors[member] = self._pool.vectors(self._members[member])
-        return self._vectors[member]
-
-    def alone(self, member: str) -> EventProfile:
-        if member not in self._alone:
-            profile = EventProfile()
-            profile.add(self.vectors(member))
-            self._alone[member] = profile
-        return self._alone[member]
-
-    def alike(self, one: str, other: str) -> float:
-        """The ranking model's probability that two members report one event, both ways."""
-        pair = (one, other) if one < other else (other, one)
-        if pair not in self._alike:
-            both = self._pool._pair_probability(self.vectors(one), self.alone(other))
-            both += self._pool._pair_probability(self.vectors(other), self.alone(one))
-            self._alike[pair] = both / 2.0
-        return self._alike[pair]
 
 
 def _mean_alike(alike: list[list[float]], member: int, group: list[int]) -> float:
