@@ -175,7 +175,7 @@ def read_sources(path: Path) -> list[Source]:
 
 
 def plan_copies(
-    by_event: Mapping[str, Sequence[int]], size: int, seed: int, undated: set[str]
+    by_event: Mapping[str, Sequence[int]], size: int, seed: int, undated: set[str], span_days: int = SPAN_DAYS
 ) -> list[EventCopy]:
     """Copies of the gold events, round after round, until `size` articles (the last copy may be
     cut short). A larger size only adds copies at the end: the sets are nested."""
@@ -186,7 +186,7 @@ def plan_copies(
         rng = random.Random(f"{seed}:round:{number}")
         for event in rng.sample(events, len(events)):
             stays_undated = event in undated and rng.random() < UNDATED_COPIES
-            day = None if stays_undated else SPAN_START + dt.timedelta(days=rng.randrange(SPAN_DAYS))
+            day = None if stays_undated else SPAN_START + dt.timedelta(days=rng.randrange(span_days))
             members = tuple(by_event[event][: size - total])
             copies.append(EventCopy(event, number, day, members))
             total += len(members)
@@ -200,7 +200,9 @@ class SyntheticNews:
     """`size` synthetic articles with gold events, each made on demand from its slot number
     (the 100,000 never sit in memory together: the input would swamp the pool's own size)."""
 
-    def __init__(self, sources: Sequence[Source], size: int, seed: int = SEED) -> None:
+    def __init__(
+        self, sources: Sequence[Source], size: int, seed: int = SEED, span_days: int = SPAN_DAYS
+    ) -> None:
         self.sources = sources
         self.seed = seed
         by_event: dict[str, list[int]] = {}
@@ -214,7 +216,7 @@ class SyntheticNews:
             event: _event_vocabulary([sources[i] for i in m]) for event, m in by_event.items()
         }
         undated = {event for event, day in self._first_day.items() if day is None}
-        self.copies = plan_copies(by_event, size, seed, undated)
+        self.copies = plan_copies(by_event, size, seed, undated, span_days)
         self.slots = [(number, member) for number, copy in enumerate(self.copies) for member in copy.members]
 
     @property
@@ -585,22 +587,44 @@ def _status_mb(field: str) -> float:
 # --- one run, in its own process -------------------------------------------------------------
 
 
-def run_one(mode: str, size: int, seed: int, sources_path: Path, maintenance_limit: float) -> dict[str, Any]:
+def span_for(size: int, density: float | None) -> int:
+    """The days the copies are spread over: three years, or `size / density` days when the
+    stream's density (articles a day) is held fixed instead."""
+    return SPAN_DAYS if density is None else max(1, round(size / density))
+
+
+def run_one(
+    mode: str,
+    size: int,
+    seed: int,
+    sources_path: Path,
+    maintenance_limit: float,
+    density: float | None = None,
+) -> dict[str, Any]:
     """One system at one size (called in a fresh process by `measure`)."""
     sources = read_sources(sources_path)
-    news = SyntheticNews(sources, size, seed)
+    span = span_for(size, density)
+    news = SyntheticNews(sources, size, seed, span)
     if mode == "tfidf":
-        figures = run_tfidf(news, SyntheticNews(sources, min(size, TUNING_SIZE), seed))
+        figures = run_tfidf(news, SyntheticNews(sources, min(size, TUNING_SIZE), seed, span))
     else:
         figures = run_pool(news, mode, maintenance_limit=maintenance_limit)
-    return {"mode": mode, "size": size, **figures, "code": code_version()}
+    return {"mode": mode, "size": size, "span_days": span, **figures, "code": code_version()}
 
 
-def measure(mode: str, size: int, seed: int, sources_path: Path, maintenance_limit: float) -> dict[str, Any]:
+def measure(
+    mode: str,
+    size: int,
+    seed: int,
+    sources_path: Path,
+    maintenance_limit: float,
+    density: float | None = None,
+) -> dict[str, Any]:
     """Run one system at one size in a fresh process and read its figures."""
     single_thread = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1")
     command = [sys.executable, __file__, "--run", mode, "--sizes", str(size), "--seed", str(seed)]
     command += ["--sources", str(sources_path), "--maintenance-limit", str(maintenance_limit)]
+    command += [] if density is None else ["--density", str(density)]
     done = subprocess.run(
         command, capture_output=True, text=True, check=False, env={**os.environ, **single_thread}
     )
@@ -709,6 +733,11 @@ def main() -> int:
         default=MAINTENANCE_LIMIT,
         help="seconds the merge and split passes that end a batch may take (default %(default)s)",
     )
+    parser.add_argument(
+        "--density",
+        type=float,
+        help="articles a day, held fixed: the span grows with the size (default: three years at every size)",
+    )
     parser.add_argument("--json", type=Path, help="write the results here too")
     parser.add_argument("--run", choices=MODES, help=argparse.SUPPRESS)  # one run (a child process)
     parser.add_argument("--sources", type=Path, help=argparse.SUPPRESS)
@@ -716,7 +745,12 @@ def main() -> int:
     sizes = _sizes(arguments.sizes, QUICK_SIZES if arguments.quick else SIZES)
     if arguments.run:
         figures = run_one(
-            arguments.run, sizes[0], arguments.seed, arguments.sources, arguments.maintenance_limit
+            arguments.run,
+            sizes[0],
+            arguments.seed,
+            arguments.sources,
+            arguments.maintenance_limit,
+            arguments.density,
         )
         print(json.dumps(figures))
         return 0
@@ -729,7 +763,9 @@ def main() -> int:
     runs = []
     for mode, size in plan:
         started = time.perf_counter()
-        runs.append(measure(mode, size, arguments.seed, sources_path, arguments.maintenance_limit))
+        runs.append(
+            measure(mode, size, arguments.seed, sources_path, arguments.maintenance_limit, arguments.density)
+        )
         print(
             f"  {mode} at {size:,}: done in {time.perf_counter() - started:.0f} s",
             file=sys.stderr,
