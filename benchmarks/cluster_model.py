@@ -133,8 +133,8 @@ def merge_pairs(items: list[tuple[Any, dict[str, Any]]], model: Any) -> list[tup
         observe(frequencies, features)
     pool = EventPool(model=model, frequencies=frequencies)
     gold = {features.id: str(record["event"]) for features, record in items}
-    for _ in pool.assign_all(features for features, _ in stream_order(items)):
-        pass
+    for features, _ in stream_order(items):
+        pool.assign(features)
 
     def majority(members: dict[str, float]) -> str:
         counts = Counter(gold[member] for member in members)

@@ -542,8 +542,8 @@ def cluster_batch(articles: Sequence[ArticleFeatures], *, model: JoinModel | Non
         observe(frequencies, features)
     pool = EventPool(model=model, frequencies=frequencies)
     # 2.
-    for _ in pool.assign_all(stream_order(articles)):
-        pass
+    for features in stream_order(articles):
+        pool.assign(features)
     # 3.
     pool.merge_until_stable()
     pool.split_pass({features.id: features for features in articles})
