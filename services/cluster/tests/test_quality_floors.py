@@ -11,10 +11,8 @@ by accident. Annotating the 1,282 articles takes about two minutes on two cores.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -23,24 +21,12 @@ from parallax.annotate.annotate import ArticleInput
 from parallax.annotate.parallel import annotate_in_parallel
 from parallax.cluster.features import ArticleFeatures, features_from_annotation, parse_date
 from parallax.cluster.pool import cluster_batch
+from parallax.shared.testing import shared_tool
 
 BILINGUAL = Path(__file__).parent / "data" / "bilingual" / "articles.jsonl"
 
 # set -> BCubed F1 floor (measured: BASIL 0.990, ECB+ 0.940, pooled 0.950, bilingual 1.000)
 FLOORS = {"basil": 0.99, "ecbplus": 0.93, "pooled": 0.95, "bilingual": 1.0}
-
-
-def scorer(shared_data: Path) -> ModuleType:
-    """../shared/tools/score_clusters.py, the scorer every figure is reported with."""
-    path = shared_data.parent / "tools" / "score_clusters.py"
-    if not path.is_file():
-        pytest.skip(f"the shared cluster scorer is not at {path}")
-    spec = importlib.util.spec_from_file_location("score_clusters", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def read_set(path: Path, prefix: str) -> list[dict[str, Any]]:
@@ -77,7 +63,7 @@ def features(records: list[dict[str, Any]]) -> list[ArticleFeatures]:
 @pytest.fixture(scope="module")
 def scored(shared_data: Path) -> dict[str, dict[str, Any]]:
     """Every set clustered once and scored."""
-    module = scorer(shared_data)
+    module = shared_tool(shared_data, "score_clusters")
     sets = {
         "basil": read_set(shared_data / "basil" / "articles.jsonl", "basil"),
         "ecbplus": read_set(shared_data / "ecbplus" / "articles.jsonl", "ecbplus"),

@@ -9,16 +9,15 @@ English news nobody here annotated; the French sets are Parallax's own gold
 from __future__ import annotations
 
 import gc
-import importlib.util
 import json
 import warnings
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from parallax.annotate.annotate import ArticleInput, attributions_many
+from parallax.shared.testing import shared_tool
 
 FRENCH_GOLD = Path(__file__).resolve().parents[1] / "data" / "attributions_fr"
 
@@ -29,19 +28,6 @@ FLOORS = {
     ("fr-test", 0.3): (0.77, 0.79),
     ("fr-test", 0.8): (0.72, 0.79),
 }
-
-
-def scorer(shared_data: Path) -> ModuleType:
-    """../shared/tools/score_attributions.py, the scorer every figure is reported with."""
-    path = shared_data.parent / "tools" / "score_attributions.py"
-    if not path.is_file():
-        pytest.skip(f"the shared attribution scorer is not at {path}")
-    spec = importlib.util.spec_from_file_location("score_attributions", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def gold_records(name: str, shared_data: Path) -> tuple[str, list[dict[str, Any]]]:
@@ -58,7 +44,7 @@ def scored(
     shared_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[tuple[str, float], dict[str, Any]]:
     """Every set extracted once and scored at both overlaps."""
-    module = scorer(shared_data)
+    module = shared_tool(shared_data, "score_attributions")
     folder = tmp_path_factory.mktemp("attribution-quality")
     results: dict[tuple[str, float], dict[str, Any]] = {}
     for name in sorted({name for name, _ in FLOORS}):

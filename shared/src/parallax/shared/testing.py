@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -115,6 +117,20 @@ def settings_for() -> Callable[..., Settings]:
         return Settings(database_url=engine.url.render_as_string(hide_password=False), **values)
 
     return build
+
+
+def shared_tool(shared_data: Path, name: str) -> ModuleType:
+    """A scorer of ../shared/tools (`score_clusters`, `score_attributions`), loaded as a module:
+    the one every published figure is scored with. Skips when it is not there."""
+    path = shared_data.parent / "tools" / f"{name}.py"
+    if not path.is_file():
+        pytest.skip(f"the shared scorer {name} is not at {path}")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")
