@@ -16,20 +16,12 @@ from parallax.ingest.run import ingest
 from parallax.shared import pipeline
 from parallax.shared.config import Settings, get_settings
 from parallax.shared.queue import create_celery_app
+from parallax.shared.testing import wait_until
 
 ARTICLE = (
     "Emmanuel Macron s'est entretenu par téléphone avec Vladimir Poutine jeudi. Selon le Kremlin, "
     "les deux présidents ont évoqué les garanties de sécurité que réclame la Russie."
 )
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("the worker did not finish in time")
 
 
 def test_a_worker_annotates_a_stored_article_once(
@@ -65,7 +57,7 @@ def test_a_worker_annotates_a_stored_article_once(
             app, pool="solo", queues=["annotate"], perform_ping_check=False, shutdown_timeout=30
         ):
             app.send_task(pipeline.ANNOTATE_ARTICLE, args=[article_id])
-            wait_for(lambda: len(annotations()) == 1)
+            wait_until(lambda: len(annotations()) == 1)
             first = annotations()
             app.send_task(pipeline.ANNOTATE_ARTICLE, args=[article_id])
             time.sleep(2)

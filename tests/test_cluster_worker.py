@@ -17,21 +17,13 @@ from parallax.ingest.run import ingest
 from parallax.shared import pipeline
 from parallax.shared.config import Settings, get_settings
 from parallax.shared.queue import create_celery_app
+from parallax.shared.testing import wait_until
 
 BILINGUAL = (
     Path(__file__).parents[1] / "services" / "cluster" / "tests" / "data" / "bilingual" / "articles.jsonl"
 )
 # The same phone call, reported in French and in English.
 CALL = ("bi-fr-01", "bi-en-01")
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("the worker did not finish in time")
 
 
 def test_a_worker_puts_stored_articles_in_events_once(
@@ -68,7 +60,7 @@ def test_a_worker_puts_stored_articles_in_events_once(
         ):
             for article_id in article_ids:
                 app.send_task(pipeline.CLUSTER_ARTICLE, args=[article_id])
-            wait_for(lambda: len(memberships()) == 2)
+            wait_until(lambda: len(memberships()) == 2)
             first = memberships()
             for article_id in article_ids:
                 app.send_task(pipeline.CLUSTER_ARTICLE, args=[article_id])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -117,6 +118,16 @@ def settings_for() -> Callable[..., Settings]:
         return Settings(database_url=engine.url.render_as_string(hide_password=False), **values)
 
     return build
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 60, *, what: str = "the worker") -> None:
+    """Poll `condition` until it holds; fail the test when `seconds` pass first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not finish in time")
 
 
 def shared_tool(shared_data: Path, name: str) -> ModuleType:
