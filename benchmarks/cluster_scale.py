@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from parallax.cluster.features import ArticleFeatures
-from parallax.cluster.pool import EventPool
+from parallax.cluster.pool import Event, EventPool
 from parallax.cluster.signals import ArticleVectors
 from parallax.cluster.vectors import DocumentFrequencies
 
@@ -363,11 +363,12 @@ class UnblockedPool(EventPool):
     """The peer: the same pool and join model, without blocking — every open event within the
     time window (every open event, for an undated article or event) is scored."""
 
-    def _candidates(self, article: ArticleVectors, keys: set[str]) -> list[str]:
+    def _candidates(self, article: ArticleVectors, keys: set[str], instead: Event | None = None) -> list[str]:
         day = article.features.published
+        events = self.events if instead is None else {**self.events, instead.id: instead}
         return [
             event_id
-            for event_id, event in self.events.items()
+            for event_id, event in events.items()
             if (distance := event.profile.days_from(day)) is None or distance <= self.window_days
         ]
 

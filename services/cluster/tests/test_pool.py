@@ -1,6 +1,7 @@
 """The event pool: incremental assignment, blocking by time, determinism, across languages,
 and maintenance (restore, merge, split)."""
 
+import copy
 import dataclasses
 import datetime as dt
 
@@ -188,4 +189,6 @@ def test_the_split_pass_cuts_an_event_that_holds_two_and_leaves_a_whole_one_alon
     assert splits[0].score < 0.5
     assert sorted(pool.events["e000001"].members) == ["a", "b", "c"]
     assert pool.events["e000001"].members["a"] == 0.9  # members keep the score they joined with
+    whole = copy.deepcopy(pool.events)
     assert pool.split_pass(members) == []  # each part is one event
+    assert pool.events == whole  # a cut weighed and not kept leaves the pool as it was

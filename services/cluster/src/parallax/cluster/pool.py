@@ -23,6 +23,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from parallax.cluster.bisection import member_likeness, two_groups
 from parallax.cluster.features import ArticleFeatures
 from parallax.cluster.model import JoinModel, shipped_join_model
 from parallax.cluster.signals import ArticleVectors, EventProfile, observe, pair_signals
@@ -41,8 +42,6 @@ _CANDIDATES: Final = 40
 # The split pass compares every pair of an event's members: larger events are left to
 # operators (the cost grows with the square of the size).
 LARGEST_SPLIT: Final = 120
-# Rounds of the bisection's moves at most (it settles in two or three).
-_BISECTION_ROUNDS: Final = 20
 # Open events kept in the pool; the least recently joined ones close first.
 MAX_OPEN_EVENTS: Final = 50_000
 
@@ -233,21 +232,27 @@ class EventPool:
             only = {merge.kept for merge in done}
         return merges
 
-    def merge_candidate(self, event: Event) -> tuple[str, dict[str, float]] | None:
+    def merge_candidate(
+        self, event: Event, *, instead: Event | None = None
+    ) -> tuple[str, dict[str, float]] | None:
         """The open event most like `event` and at least as large, with the merge signals;
-        None when there is none, or when one outlet ran both (two stories, not one told twice)."""
+        None when there is none, or when one outlet ran both (two stories, not one told twice).
+
+        `instead` stands in for the open event of its id (the split pass weighs the two parts
+        of a cut before it changes the pool: the part keeping the id stands in for the event).
+        """
         article = event_as_article(event.id, event.profile)
         # looked up by its own heaviest keys, as an article is (the union of its members' keys
         # would read thousands of postings per event in a large pool)
         ranked = [
             item
-            for item in self._ranked(article, event.keys, exclude=event.id)
-            if len(self.events[item[1]].members) >= len(event.members)
+            for item in self._ranked(article, event.keys, exclude=event.id, instead=instead)
+            if len(self._resolve(item[1], instead).members) >= len(event.members)
         ]
         if not ranked:
             return None
         rank, target_id, signals, crossing = ranked[0]
-        target = self.events[target_id]
+        target = self._resolve(target_id, instead)
         if event.outlets & target.outlets and _same_outlet_days(event.profile, target.profile):
             return None
         margin = rank - ranked[1][0] if len(ranked) > 1 else rank
@@ -263,12 +268,12 @@ class EventPool:
         """Split the open events that turn out to be two, and say which split.
 
         Each event of 2 to `LARGEST_SPLIT` members is cut in two by bisection over the
-        similarity of its members (the ranking model's probability that two articles report
-        one event), and the cut is kept when the merge model, asked about the two parts
-        as it is in the merge pass, says they are two events. A kept part is tried again.
-        An event's first articles can pull in the first article of a look-alike event, which
-        then gathers its own; the two groups show what one article could not. `members`
-        holds the features of the members (the pool keeps sums, not articles).
+        likeness of its members (`bisection.two_groups`), and the cut is kept when the merge
+        model, asked about the two parts as it is in the merge pass, says they are two events.
+        A kept part is tried again. An event's first articles can pull in the first article
+        of a look-alike event, which then gathers its own; the two groups show what one
+        article could not. `members` holds the features of the members (the pool keeps sums,
+        not articles).
         """
         splits: list[Split] = []
         queue = deque(sorted(self.events))
@@ -276,67 +281,25 @@ class EventPool:
             event = self.events.get(queue.popleft())
             if event is None or not 2 <= len(event.members) <= LARGEST_SPLIT:
                 continue
-            groups = self._two_groups([members[member] for member in sorted(event.members)])
-            kept, other = self.split(event.id, groups)
-            candidate = self.merge_candidate(self.events[other])
+            vectors = [self.vectors(members[member]) for member in sorted(event.members)]
+            first, second = two_groups(member_likeness(vectors, self.model, self.window_days))
+            # the parts are judged before the pool changes: most cuts are not kept
+            kept = self._detached(event.id, [vectors[i] for i in first], event.members)
+            other = self._detached(f"{event.id}/cut", [vectors[i] for i in second], event.members)
+            candidate = self.merge_candidate(other, instead=kept)
             probability = 0.0
             if candidate is not None:
                 target_id, signals = candidate
                 probability = self.model.merge.probability(signals)
-                if target_id == kept and probability > 0.5:  # one event after all: undo
-                    self._absorb(self.events[kept], self.events[other], 1.0)
-                    self.events[kept].members.update(event.members)  # the scores they joined with
-                    if _number_of(other) == self._next_number - 1:
-                        self._next_number -= 1  # the id is free again: ids stay without gaps
-                    continue
-            splits.append(Split(kept, other, probability, tuple(sorted(self.events[other].members))))
-            queue.extend((kept, other))
+                if target_id == kept.id and probability > 0.5:
+                    continue  # one event after all
+            self._forget(event)
+            self._install(kept)
+            other.id = self._next_id()
+            self._install(other)
+            splits.append(Split(kept.id, other.id, probability, tuple(sorted(other.members))))
+            queue.extend((kept.id, other.id))
         return splits
-
-    def _two_groups(self, features: Sequence[ArticleFeatures]) -> list[list[ArticleFeatures]]:
-        """The members cut in two, the larger group first.
-
-        Bisection: the two members least alike seed two groups and hold them; every other
-        member goes to the seed it is more like, then moves to the group it is more like on
-        average, until none moves. Alike: the ranking model's probability that two articles
-        report one event. (Average linkage's last cut was tried first: it peels off one stray
-        article and seldom finds the two stories in an event that holds two.)
-        """
-        vectors = [ArticleVectors.of(item, self.frequencies) for item in features]
-        alone = []
-        for vector in vectors:
-            profile = EventProfile()
-            profile.add(vector)
-            alone.append(profile)
-        count = len(vectors)
-        alike = [[1.0] * count for _ in range(count)]
-        for i in range(count):
-            for j in range(i + 1, count):
-                both = self._pair_probability(vectors[i], alone[j]) + self._pair_probability(
-                    vectors[j], alone[i]
-                )
-                alike[i][j] = alike[j][i] = both / 2.0
-        _, seed, other_seed = min((alike[i][j], i, j) for i in range(count) for j in range(i + 1, count))
-        first = [alike[i][seed] >= alike[i][other_seed] for i in range(count)]
-        for _ in range(_BISECTION_ROUNDS):
-            first[seed], first[other_seed] = True, False
-            groups = ([i for i in range(count) if first[i]], [i for i in range(count) if not first[i]])
-            moved = [
-                _mean_alike(alike, i, groups[0]) >= _mean_alike(alike, i, groups[1]) for i in range(count)
-            ]
-            moved[seed], moved[other_seed] = True, False
-            if moved == first:
-                break
-            first = moved
-        parts = [[i for i in range(count) if first[i]], [i for i in range(count) if not first[i]]]
-        parts.sort(key=lambda part: (-len(part), part[0]))
-        return [[features[i] for i in part] for part in parts]
-
-    def _pair_probability(self, article: ArticleVectors, event: EventProfile) -> float:
-        signals, crossing = pair_signals(
-            article, event, time_scale=self.model.time_scale, window_days=self.window_days
-        )
-        return self.model.probability(signals, crossing=crossing)
 
     def split(self, event_id: str, groups: Sequence[Sequence[ArticleFeatures]]) -> list[str]:
         """Divide an event an operator found to be several: one group of its members per event.
@@ -354,17 +317,37 @@ class EventPool:
                 f"split {event_id}: give every one of its {len(event.members)} members exactly once, "
                 "in two or more non-empty groups"
             )
-        scores = dict(event.members)
         self._forget(event)
         ids = []
         for number, group in enumerate(groups):
-            target = Event(id=event_id) if number == 0 else self._new_event()
-            self.events[target.id] = target
-            for features in group:
-                article = ArticleVectors.of(features, self.frequencies)
-                self._join(target, article, _keys(article), scores[features.id])
-            ids.append(target.id)
+            part = self._detached(
+                event_id if number == 0 else self._next_id(),
+                [self.vectors(features) for features in group],
+                event.members,
+            )
+            self._install(part)
+            ids.append(part.id)
         return ids
+
+    def _detached(
+        self, event_id: str, articles: Sequence[ArticleVectors], scores: Mapping[str, float]
+    ) -> Event:
+        """An event of these articles (each with its score in `scores`), outside the pool and
+        its index until `_install`ed."""
+        event = Event(id=event_id)
+        for article in articles:
+            _take_in(event, article, scores[article.features.id])
+            event.keys |= _keys(article)
+        event.bucket = _bucket(event.profile.middle)
+        return event
+
+    def _install(self, event: Event) -> None:
+        """Put a detached event in the pool, as the most recently joined, and index it."""
+        for key in event.keys:
+            self._index.setdefault(key, {}).setdefault(event.bucket, set()).add(event.id)
+        for member in event.members:
+            self.event_of[member] = event.id
+        self._open(event)
 
     def merge(self, kept_id: str, absorbed_id: str, score: float) -> Merge:
         """Merge one open event into another (as the merge pass does when its model says so)."""
@@ -402,27 +385,34 @@ class EventPool:
 
     def signals(self, article: ArticleVectors, event_id: str) -> tuple[dict[str, float], bool]:
         """The signals of an article against one open event, and whether they cross languages."""
-        return pair_signals(
-            article,
-            self.events[event_id].profile,
-            time_scale=self.model.time_scale,
-            window_days=self.window_days,
-        )
+        return self._signals(article, self.events[event_id].profile)
+
+    def _signals(self, article: ArticleVectors, profile: EventProfile) -> tuple[dict[str, float], bool]:
+        return pair_signals(article, profile, time_scale=self.model.time_scale, window_days=self.window_days)
 
     def _ranked(
-        self, article: ArticleVectors, keys: set[str], exclude: str | None = None
+        self,
+        article: ArticleVectors,
+        keys: set[str],
+        exclude: str | None = None,
+        instead: Event | None = None,
     ) -> list[tuple[float, str, dict[str, float], bool]]:
         ranked = []
-        for event_id in self._candidates(article, keys):
+        for event_id in self._candidates(article, keys, instead):
             if event_id == exclude:
                 continue
-            signals, crossing = self.signals(article, event_id)
+            signals, crossing = self._signals(article, self._resolve(event_id, instead).profile)
             ranked.append((self.model.probability(signals, crossing=crossing), event_id, signals, crossing))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         return ranked
 
-    def _candidates(self, article: ArticleVectors, keys: set[str]) -> list[str]:
-        """Open events sharing most keys with the article, within the time window.
+    def _resolve(self, event_id: str, instead: Event | None) -> Event:
+        """The open event of an id, or `instead` when it stands in for it."""
+        return instead if instead is not None and instead.id == event_id else self.events[event_id]
+
+    def _candidates(self, article: ArticleVectors, keys: set[str], instead: Event | None = None) -> list[str]:
+        """Open events sharing most keys with the article, within the time window (`instead`
+        standing in for the open event of its id).
 
         The window is applied before the cap: in a large pool the events sharing most keys
         with an article can all be look-alikes from other weeks (the same story each year),
@@ -431,6 +421,7 @@ class EventPool:
         day = article.features.published
         weeks = self._weeks_around(day)
         shared: Counter[str] = Counter()
+        instead_shares = 0
         for key in keys:
             by_week = self._index.get(key)
             if not by_week:
@@ -444,12 +435,18 @@ class EventPool:
                 continue
             for posting in postings:
                 shared.update(posting)
+            if instead is not None and key in instead.keys and (weeks is None or instead.bucket in weeks):
+                instead_shares += 1
+        if instead is not None:
+            shared.pop(instead.id, None)
+            if instead_shares:
+                shared[instead.id] = instead_shares
         ranked = [(-count, event_id) for event_id, count in shared.items()]
         heapq.heapify(ranked)
         candidates: list[str] = []
         while ranked and len(candidates) < _CANDIDATES:
             _, event_id = heapq.heappop(ranked)
-            event = self.events.get(event_id)
+            event = instead if instead is not None and instead.id == event_id else self.events.get(event_id)
             if event is None:
                 continue
             distance = event.profile.days_from(day)
@@ -468,24 +465,28 @@ class EventPool:
         return {None, *range(first, last + 1)}
 
     def _new_event(self) -> Event:
-        event = Event(id=f"e{self._next_number:06d}")
+        event = Event(id=self._next_id())
+        self._open(event)
+        return event
+
+    def _next_id(self) -> str:
+        """The next event id (never one handed out before)."""
+        event_id = f"e{self._next_number:06d}"
         self._next_number += 1
+        return event_id
+
+    def _open(self, event: Event) -> None:
+        """Make an event the most recently joined open one, closing the least recent past the cap."""
         self.events[event.id] = event
+        self.events.move_to_end(event.id)
         while len(self.events) > self.max_open_events:
             _, oldest = self.events.popitem(last=False)
             self._close(oldest)
-        return event
 
     def _join(self, event: Event, article: ArticleVectors, keys: set[str], probability: float) -> None:
-        features = article.features
-        event.profile.add(article)
-        event.members[features.id] = probability
-        if features.title:
-            event.titles[features.id] = features.title
-        if features.outlet:
-            event.outlets.add(features.outlet)
+        _take_in(event, article, probability)
         self._index_keys(event, keys)
-        self.event_of[features.id] = event.id
+        self.event_of[article.features.id] = event.id
         self.events.move_to_end(event.id)
 
     def _index_keys(self, event: Event, keys: set[str]) -> None:
@@ -585,6 +586,17 @@ def event_as_article(event_id: str, profile: EventProfile) -> ArticleVectors:
     )
 
 
+def _take_in(event: Event, article: ArticleVectors, probability: float) -> None:
+    """Add an article to an event's members and profile (not to the pool's index)."""
+    features = article.features
+    event.profile.add(article)
+    event.members[features.id] = probability
+    if features.title:
+        event.titles[features.id] = features.title
+    if features.outlet:
+        event.outlets.add(features.outlet)
+
+
 def _same_outlet_days(one: EventProfile, other: EventProfile) -> bool:
     """Whether one outlet has articles in both events on the same day (or undated)."""
     for outlet, days in one.outlet_days.items():
@@ -595,14 +607,6 @@ def _same_outlet_days(one: EventProfile, other: EventProfile) -> bool:
             if any(d is None or day is None or abs((d - day).days) <= 1 for d in theirs):
                 return True
     return False
-
-
-def _mean_alike(alike: list[list[float]], member: int, group: list[int]) -> float:
-    """How alike a member is to a group on average (itself left out)."""
-    others = [other for other in group if other != member]
-    if not others:
-        return 0.0
-    return sum(alike[member][other] for other in others) / len(others)
 
 
 def _bucket(day: dt.date | None) -> int | None:

@@ -7,6 +7,7 @@ and is compared with a few dozen events, where dict lookups beat building arrays
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -55,11 +56,15 @@ def normalise(vector: Mapping[str, float]) -> Vector:
     return {key: weight / norm for key, weight in vector.items()}
 
 
-def dot(small: Mapping[str, float], large: Mapping[str, float]) -> float:
-    """The dot product, iterating over the smaller vector."""
-    if len(small) > len(large):
-        small, large = large, small
-    return sum(weight * large.get(key, 0.0) for key, weight in small.items())
+def dot(one: Mapping[str, float], other: Mapping[str, float]) -> float:
+    """The dot product, over the keys the two share.
+
+    The shared keys are found by a set intersection (in C) and summed exactly rounded
+    (`math.fsum`): the sum does not depend on the order of the keys, which for a set of
+    strings changes from one process to the next.
+    """
+    shared = one.keys() & other.keys()
+    return math.fsum(map(operator.mul, map(one.__getitem__, shared), map(other.__getitem__, shared)))
 
 
 @dataclass
