@@ -1,0 +1,1 @@
+"""Parallax compare: what differs between the articles of one event, with the evidence."""

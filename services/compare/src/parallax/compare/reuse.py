@@ -1,0 +1,198 @@
+"""Reuse: passages one article copies from another, verbatim or nearly so.
+
+Wire copy and state-media text republished by another outlet show up as long runs of the same
+words in the same order, with light edits (a word changed, a clause cut, quote marks
+restyled). The method, for two texts:
+
+1. both are cut into words, folded (case, accents, apostrophes), and every run of
+   `SHINGLE` words (a shingle) is hashed;
+2. each shingle the two texts share is a seed (a position in each); shingles that are
+   frequent in either text are left out (a repeated phrase is not a copy);
+3. seeds that follow one another along the same diagonal, allowing small gaps and shifts
+   (the light edits), are chained into one passage;
+4. a passage of at least `SHORTEST_PASSAGE` words whose words agree for at least
+   `SIMILARITY` (rapidfuzz's normalised Indel similarity over the word sequences) is reuse.
+
+All settings are fixed constants, the same for every language and every input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from rapidfuzz.distance import Indel
+
+# Words per shingle: long enough that two independent reports seldom share one.
+SHINGLE: Final = 6
+# A shingle found more often than this in one text is a refrain, not a copy.
+_COMMONEST_SHINGLE: Final = 2
+# Seeds farther apart than this (in words, on either side) start another passage.
+_LARGEST_GAP: Final = 12
+# How far a passage's diagonal may drift between two seeds: words inserted or cut.
+_LARGEST_SHIFT: Final = 6
+# Shortest passage reported, in words.
+SHORTEST_PASSAGE: Final = 12
+# Word agreement a passage needs (1.0: the same words in the same order).
+SIMILARITY: Final = 0.8
+
+_WORD: Final = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of a text: its folded form and where it is."""
+
+    folded: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A passage two texts share: character offsets into each, and how alike its words are."""
+
+    first_start: int
+    first_end: int
+    second_start: int
+    second_end: int
+    words: int  # in the shorter side
+    similarity: float
+
+
+def words_of(text: str) -> list[Word]:
+    """The words of a text, folded (case, accents, typographic apostrophes) for comparison."""
+    return [Word(_fold(match.group()), match.start(), match.end()) for match in _WORD.finditer(text)]
+
+
+def shared_passages(first: Sequence[Word], second: Sequence[Word]) -> list[Match]:
+    """The passages `second` shares with `first` (either may have copied the other), in the
+    order of `first`, none overlapping another on either side."""
+    if len(first) < SHINGLE or len(second) < SHINGLE:
+        return []
+    positions = _shingle_positions(first)
+    seeds: list[tuple[int, int]] = []
+    second_counts = _shingle_counts(second)
+    for j in range(len(second) - SHINGLE + 1):
+        key = _shingle(second, j)
+        found = positions.get(key)
+        if found and second_counts[key] <= _COMMONEST_SHINGLE:
+            seeds.extend((i, j) for i in found)
+    matches = [_match(first, second, chain) for chain in _chains(sorted(seeds))]
+    kept = [match for match in matches if match is not None]
+    return _without_overlaps(kept)
+
+
+def _shingle(words: Sequence[Word], start: int) -> tuple[str, ...]:
+    return tuple(word.folded for word in words[start : start + SHINGLE])
+
+
+def _shingle_counts(words: Sequence[Word]) -> dict[tuple[str, ...], int]:
+    counts: dict[tuple[str, ...], int] = defaultdict(int)
+    for start in range(len(words) - SHINGLE + 1):
+        counts[_shingle(words, start)] += 1
+    return counts
+
+
+def _shingle_positions(words: Sequence[Word]) -> dict[tuple[str, ...], list[int]]:
+    positions: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for start in range(len(words) - SHINGLE + 1):
+        positions[_shingle(words, start)].append(start)
+    return {key: found for key, found in positions.items() if len(found) <= _COMMONEST_SHINGLE}
+
+
+def _chains(seeds: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Seeds (sorted by position in the first text) chained along near diagonals."""
+    chains: list[list[tuple[int, int]]] = []
+    open_chains: list[list[tuple[int, int]]] = []
+    for i, j in seeds:
+        best = None
+        for chain in open_chains:
+            last_i, last_j = chain[-1]
+            if (
+                0 < i - last_i <= _LARGEST_GAP
+                and 0 < j - last_j <= _LARGEST_GAP
+                and abs((j - i) - (last_j - last_i)) <= _LARGEST_SHIFT
+            ):
+                best = chain
+                break
+        if best is None:
+            best = []
+            chains.append(best)
+            open_chains.append(best)
+        best.append((i, j))
+        # a chain whose last seed is too far behind can no longer grow
+        open_chains = [chain for chain in open_chains if i - chain[-1][0] <= _LARGEST_GAP]
+    return chains
+
+
+def _match(first: Sequence[Word], second: Sequence[Word], chain: Sequence[tuple[int, int]]) -> Match | None:
+    first_from, second_from = _extend_back(first, second, chain[0][0], chain[0][1])
+    first_to, second_to = _extend_on(first, second, chain[-1][0] + SHINGLE, chain[-1][1] + SHINGLE)
+    words = min(first_to - first_from, second_to - second_from)
+    if words < SHORTEST_PASSAGE:
+        return None
+    similarity = Indel.normalized_similarity(
+        [word.folded for word in first[first_from:first_to]],
+        [word.folded for word in second[second_from:second_to]],
+    )
+    if similarity < SIMILARITY:
+        return None
+    return Match(
+        first[first_from].start,
+        first[first_to - 1].end,
+        second[second_from].start,
+        second[second_to - 1].end,
+        words,
+        round(similarity, 4),
+    )
+
+
+def _extend_back(first: Sequence[Word], second: Sequence[Word], i: int, j: int) -> tuple[int, int]:
+    """Move a passage's start back over the words the two sides still share before it, past
+    one changed word when the two words before it agree again (an edit inside the copy)."""
+    while True:
+        if i >= 1 and j >= 1 and first[i - 1].folded == second[j - 1].folded:
+            i, j = i - 1, j - 1
+        elif i >= 3 and j >= 3 and all(first[i - k].folded == second[j - k].folded for k in (2, 3)):
+            i, j = i - 3, j - 3
+        else:
+            return i, j
+
+
+def _extend_on(first: Sequence[Word], second: Sequence[Word], i: int, j: int) -> tuple[int, int]:
+    """Move a passage's end (exclusive) on, as `_extend_back` moves its start back."""
+    while True:
+        if i < len(first) and j < len(second) and first[i].folded == second[j].folded:
+            i, j = i + 1, j + 1
+        elif (
+            i + 2 < len(first)
+            and j + 2 < len(second)
+            and all(first[i + k].folded == second[j + k].folded for k in (1, 2))
+        ):
+            i, j = i + 3, j + 3
+        else:
+            return i, j
+
+
+def _without_overlaps(matches: Sequence[Match]) -> list[Match]:
+    """The longest matches first; one that overlaps a kept one on either side is dropped."""
+    kept: list[Match] = []
+    for match in sorted(matches, key=lambda m: (-m.words, m.first_start, m.second_start)):
+        if any(
+            (match.first_start < other.first_end and other.first_start < match.first_end)
+            or (match.second_start < other.second_end and other.second_start < match.second_end)
+            for other in kept
+        ):
+            continue
+        kept.append(match)
+    return sorted(kept, key=lambda m: (m.first_start, m.second_start))
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
