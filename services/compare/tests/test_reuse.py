@@ -53,3 +53,23 @@ def test_a_shared_phrase_shorter_than_a_passage_is_not_reuse() -> None:
     first = f"Moscou accuse Kiev de ne pas respecter {phrase} et menace de riposter."
     second = f"Paris veut relancer {phrase} lors d'une réunion au format Normandie."
     assert shared_passages(words_of(first), words_of(second)) == []
+
+
+def test_two_outlets_quoting_one_speaker_do_not_copy_each_other() -> None:
+    quote = (
+        "«Le dialogue concret portant sur la situation autour de l'Ukraine et sur les garanties "
+        "juridiquement contraignantes pour la Russie a été poursuivi»"
+    )
+    first = f"Selon le Kremlin, {quote}, a indiqué Moscou jeudi soir."
+    second = f"Dans un communiqué, la présidence russe affirme que {quote}. Paris n'a pas commenté."
+    assert shared_passages(words_of(first), words_of(second)) == []
+
+
+def test_a_copy_that_drops_or_adds_a_word_near_its_end_is_followed_to_the_end() -> None:
+    edited = WIRE.replace("dans un communiqué le Kremlin", "dans un long communiqué le Kremlin").replace(
+        "poursuivi, rapporte", "poursuivi rapporte"
+    )
+    copy = BEFORE + edited.replace("la soirée", "la soirée de jeudi") + AFTER
+    [match] = shared_passages(words_of(WIRE), words_of(copy))
+    assert copy[match.second_start : match.second_end].endswith("dans la soirée")
+    assert WIRE[match.first_start : match.first_end].endswith("dans la soirée")

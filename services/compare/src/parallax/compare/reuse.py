@@ -9,7 +9,10 @@ restyled). The method, for two texts:
 2. each shingle the two texts share is a seed (a position in each); shingles that are
    frequent in either text are left out (a repeated phrase is not a copy);
 3. seeds that follow one another along the same diagonal, allowing small gaps and shifts
-   (the light edits), are chained into one passage;
+   (the light edits), are chained into one passage, and the passage is extended word by word
+   at both ends (past one word changed, dropped or added); a chain is kept only when one of
+   its seeds lies outside quotation marks on both sides: two outlets quoting one speaker's
+   words report the same source, they do not copy each other;
 4. a passage of at least `SHORTEST_PASSAGE` words whose words agree for at least
    `SIMILARITY` (rapidfuzz's normalised Indel similarity over the word sequences) is reuse.
 
@@ -41,6 +44,10 @@ SHORTEST_PASSAGE: Final = 12
 SIMILARITY: Final = 0.8
 
 _WORD: Final = re.compile(r"\w+(?:['’]\w+)*")
+# Quotations: between curly, angle or straight double quotes (a straight pair in order),
+# within one paragraph: a quote mark left open (a quotation running on over paragraphs) must
+# not turn the narrative after it into a quotation.
+_QUOTED: Final = re.compile(r"“[^”\n]{1,1000}”|«[^»\n]{1,1000}»|\"[^\"\n]{1,1000}\"")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,7 @@ class Word:
     folded: str
     start: int
     end: int
+    quoted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +73,16 @@ class Match:
 
 
 def words_of(text: str) -> list[Word]:
-    """The words of a text, folded (case, accents, typographic apostrophes) for comparison."""
-    return [Word(_fold(match.group()), match.start(), match.end()) for match in _WORD.finditer(text)]
+    """The words of a text, folded (case, accents, typographic apostrophes) for comparison,
+    each marked when it is inside a quotation."""
+    quotations = [(match.start(), match.end()) for match in _QUOTED.finditer(text)]
+    words, current = [], 0
+    for match in _WORD.finditer(text):
+        while current < len(quotations) and quotations[current][1] <= match.start():
+            current += 1
+        quoted = current < len(quotations) and quotations[current][0] < match.start()
+        words.append(Word(_fold(match.group()), match.start(), match.end(), quoted))
+    return words
 
 
 def shared_passages(first: Sequence[Word], second: Sequence[Word]) -> list[Match]:
@@ -82,13 +98,22 @@ def shared_passages(first: Sequence[Word], second: Sequence[Word]) -> list[Match
         found = positions.get(key)
         if found and second_counts[key] <= _COMMONEST_SHINGLE:
             seeds.extend((i, j) for i in found)
-    matches = [_match(first, second, chain) for chain in _chains(sorted(seeds))]
+    chains = [
+        chain
+        for chain in _chains(sorted(seeds))
+        if any(not _quoted(first, i) and not _quoted(second, j) for i, j in chain)
+    ]
+    matches = [_match(first, second, chain) for chain in chains]
     kept = [match for match in matches if match is not None]
     return _without_overlaps(kept)
 
 
 def _shingle(words: Sequence[Word], start: int) -> tuple[str, ...]:
     return tuple(word.folded for word in words[start : start + SHINGLE])
+
+
+def _quoted(words: Sequence[Word], start: int) -> bool:
+    return any(word.quoted for word in words[start : start + SHINGLE])
 
 
 def _shingle_counts(words: Sequence[Word]) -> dict[tuple[str, ...], int]:
@@ -152,14 +177,27 @@ def _match(first: Sequence[Word], second: Sequence[Word], chain: Sequence[tuple[
     )
 
 
+# How an edit inside a copy looks from its end, as (steps in the first text, steps in the
+# second): one word changed, one dropped from the second, one added to it. The two words past
+# the edit must agree again.
+_EDITS: Final = ((2, 2), (2, 1), (1, 2))
+
+
 def _extend_back(first: Sequence[Word], second: Sequence[Word], i: int, j: int) -> tuple[int, int]:
     """Move a passage's start back over the words the two sides still share before it, past
-    one changed word when the two words before it agree again (an edit inside the copy)."""
+    an edit when the two words before it agree again."""
     while True:
         if i >= 1 and j >= 1 and first[i - 1].folded == second[j - 1].folded:
             i, j = i - 1, j - 1
-        elif i >= 3 and j >= 3 and all(first[i - k].folded == second[j - k].folded for k in (2, 3)):
-            i, j = i - 3, j - 3
+            continue
+        for di, dj in _EDITS:
+            if (
+                i >= di + 1
+                and j >= dj + 1
+                and all(first[i - di - k].folded == second[j - dj - k].folded for k in (0, 1))
+            ):
+                i, j = i - di - 1, j - dj - 1
+                break
         else:
             return i, j
 
@@ -169,12 +207,15 @@ def _extend_on(first: Sequence[Word], second: Sequence[Word], i: int, j: int) ->
     while True:
         if i < len(first) and j < len(second) and first[i].folded == second[j].folded:
             i, j = i + 1, j + 1
-        elif (
-            i + 2 < len(first)
-            and j + 2 < len(second)
-            and all(first[i + k].folded == second[j + k].folded for k in (1, 2))
-        ):
-            i, j = i + 3, j + 3
+            continue
+        for di, dj in _EDITS:
+            if (
+                i + di < len(first)
+                and j + dj < len(second)
+                and all(first[i + di - 1 + k].folded == second[j + dj - 1 + k].folded for k in (0, 1))
+            ):
+                i, j = i + di + 1, j + dj + 1
+                break
         else:
             return i, j
 
