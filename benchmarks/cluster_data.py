@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -71,7 +70,9 @@ def features_of(name: str, workers: int = 0) -> list[tuple[Any, dict[str, Any]]]
     cache = WORK / f"cluster-features-{name}-{digest}.jsonl"
     if not cache.is_file():
         WORK.mkdir(exist_ok=True)
-        lines = [json.dumps(_serialisable(asdict(f))) for f in _annotate(records, workers)]
+        from parallax.cli.cluster import annotated_features
+
+        lines = [json.dumps(_serialisable(asdict(f))) for f in annotated_features(records, workers=workers)]
         cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
     by_id = {record["id"]: record for record in records}
     result = []
@@ -83,26 +84,6 @@ def features_of(name: str, workers: int = 0) -> list[tuple[Any, dict[str, Any]]]
             data["published"] = dt.date.fromisoformat(data["published"])
         result.append((ArticleFeatures(**data), by_id[data["id"]]))
     return result
-
-
-def _annotate(records: list[dict[str, Any]], workers: int) -> Iterator[Any]:
-    from parallax.annotate.annotate import ArticleInput
-    from parallax.annotate.parallel import annotate_in_parallel
-    from parallax.cluster.features import features_from_annotation, parse_date
-
-    inputs = [
-        ArticleInput.from_text(
-            record["id"],
-            record["text"],
-            title=record.get("title"),
-            language=record.get("language") or "en",
-            published=parse_date(record.get("published")),
-        )
-        for record in records
-    ]
-    by_id = {record["id"]: record for record in records}
-    for annotation in annotate_in_parallel(inputs, workers=workers):
-        yield features_from_annotation(by_id[annotation.id], annotation.model_dump(mode="json"))
 
 
 def _serialisable(data: dict[str, Any]) -> dict[str, Any]:

@@ -17,9 +17,7 @@ from typing import Any
 
 import pytest
 
-from parallax.annotate.annotate import ArticleInput
-from parallax.annotate.parallel import annotate_in_parallel
-from parallax.cluster.features import ArticleFeatures, features_from_annotation, parse_date
+from parallax.cli.cluster import annotated_features
 from parallax.cluster.pool import cluster_batch
 from parallax.shared.testing import shared_tool
 
@@ -40,26 +38,6 @@ def read_set(path: Path, prefix: str) -> list[dict[str, Any]]:
     return records
 
 
-def features(records: list[dict[str, Any]]) -> list[ArticleFeatures]:
-    """The records annotated (two processes) and read as the clustering reads them."""
-    by_id = {record["id"]: record for record in records}
-    inputs = [
-        ArticleInput.from_text(
-            record["id"],
-            record["text"],
-            title=record.get("title"),
-            language=record.get("language") or "en",
-            published=parse_date(record.get("published")),
-        )
-        for record in records
-    ]
-    found = {
-        annotation.id: features_from_annotation(by_id[annotation.id], annotation.model_dump(mode="json"))
-        for annotation in annotate_in_parallel(inputs, workers=2)
-    }
-    return [found[record["id"]] for record in records]  # in file order, as a user gives them
-
-
 @pytest.fixture(scope="module")
 def scored(shared_data: Path) -> dict[str, dict[str, Any]]:
     """Every set clustered once and scored."""
@@ -69,7 +47,7 @@ def scored(shared_data: Path) -> dict[str, dict[str, Any]]:
         "ecbplus": read_set(shared_data / "ecbplus" / "articles.jsonl", "ecbplus"),
         "bilingual": read_set(BILINGUAL, "bilingual"),
     }
-    annotated = {name: features(records) for name, records in sets.items()}
+    annotated = {name: annotated_features(records, workers=2) for name, records in sets.items()}
     sets["pooled"] = sets["basil"] + sets["ecbplus"]
     annotated["pooled"] = annotated["basil"] + annotated["ecbplus"]
     results = {}

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from parallax.cli.options import file_run_options
+
+if TYPE_CHECKING:
+    from parallax.cluster.features import ArticleFeatures
 
 
 @click.command()
@@ -24,21 +28,12 @@ def cluster(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> None:
     article in input order ("score": the probability it joined with, 1 for the article that
     started an event); the same input always gives the same events. Nothing is stored.
     """
-    from parallax.annotate.parallel import annotate_in_parallel
     from parallax.cli.annotate import finish_file_run, read_article_records
-    from parallax.cluster.features import FeatureError, features_from_annotation
     from parallax.cluster.pool import cluster_batch
 
     refused: list[str] = []
-    records = list(read_article_records(inputs, refused))
-    by_id = {record["id"]: record for record, _ in records}
-    features = []
-    for annotation in annotate_in_parallel((article for _, article in records), workers=workers):
-        record = by_id[annotation.id]
-        try:
-            features.append(features_from_annotation(record, annotation.model_dump(mode="json")))
-        except FeatureError as error:
-            refused.append(str(error))
+    records = [record for record, _ in read_article_records(inputs, refused)]
+    features = annotated_features(records, workers=workers, refused=refused)
     pool = cluster_batch(features)
     with click.open_file(out, "w", encoding="utf-8") as handle:
         for item in features:
@@ -48,3 +43,40 @@ def cluster(inputs: Sequence[str], out: str, workers: int, quiet: bool) -> None:
     if not quiet:
         click.echo(f"{len(set(pool.event_of.values())):,} events.", err=True)
     finish_file_run(len(features), refused, done="clustered", quiet=quiet)
+
+
+def annotated_features(
+    records: Sequence[Mapping[str, Any]], *, workers: int = 0, refused: list[str] | None = None
+) -> list[ArticleFeatures]:
+    """Interchange records annotated (over `workers` processes, 0 = one per core) and read as
+    the clustering reads them, in the order given: what `parallax cluster` clusters.
+
+    A record the clustering cannot read is reported in `refused` and left out; without
+    `refused`, its `FeatureError` is raised. A record without a language is taken as English.
+    """
+    from parallax.annotate.annotate import ArticleInput
+    from parallax.annotate.parallel import annotate_in_parallel
+    from parallax.cluster.features import FeatureError, features_from_annotation, parse_date
+
+    inputs = (
+        ArticleInput.from_text(
+            str(record["id"]),
+            str(record["text"]),
+            title=record.get("title"),
+            language=record.get("language") or "en",
+            published=parse_date(record.get("published")),
+        )
+        for record in records
+    )
+    by_id = {str(record["id"]): record for record in records}
+    features = []
+    for annotation in annotate_in_parallel(inputs, workers=workers):
+        try:
+            features.append(
+                features_from_annotation(by_id[annotation.id], annotation.model_dump(mode="json"))
+            )
+        except FeatureError as error:
+            if refused is None:
+                raise
+            refused.append(str(error))
+    return features

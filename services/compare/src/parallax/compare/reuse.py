@@ -90,14 +90,10 @@ def shared_passages(first: Sequence[Word], second: Sequence[Word]) -> list[Match
     order of `first`, none overlapping another on either side."""
     if len(first) < SHINGLE or len(second) < SHINGLE:
         return []
-    positions = _shingle_positions(first)
-    seeds: list[tuple[int, int]] = []
-    second_counts = _shingle_counts(second)
-    for j in range(len(second) - SHINGLE + 1):
-        key = _shingle(second, j)
-        found = positions.get(key)
-        if found and second_counts[key] <= _COMMONEST_SHINGLE:
-            seeds.extend((i, j) for i in found)
+    first_at, second_at = _shingle_positions(first), _shingle_positions(second)
+    seeds = [
+        (i, j) for key, found in second_at.items() if key in first_at for j in found for i in first_at[key]
+    ]
     chains = [
         chain
         for chain in _chains(sorted(seeds))
@@ -116,14 +112,8 @@ def _quoted(words: Sequence[Word], start: int) -> bool:
     return any(word.quoted for word in words[start : start + SHINGLE])
 
 
-def _shingle_counts(words: Sequence[Word]) -> dict[tuple[str, ...], int]:
-    counts: dict[tuple[str, ...], int] = defaultdict(int)
-    for start in range(len(words) - SHINGLE + 1):
-        counts[_shingle(words, start)] += 1
-    return counts
-
-
 def _shingle_positions(words: Sequence[Word]) -> dict[tuple[str, ...], list[int]]:
+    """Where each shingle of a text starts, refrains (found more than twice) left out."""
     positions: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for start in range(len(words) - SHINGLE + 1):
         positions[_shingle(words, start)].append(start)
