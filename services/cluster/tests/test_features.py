@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from parallax.cluster.features import FeatureError, features_from_annotation, normalise_number, parse_date
+from parallax.cluster.features import FeatureError, features_from_annotation, parse_date
+from parallax.shared.figures import normalise_number
 
 
 @pytest.mark.parametrize(

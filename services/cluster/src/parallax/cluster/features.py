@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from parallax.shared.figures import normalise_number
+
 # Parts of speech whose lemmas say what an article is about.
 _CONTENT_POS: Final = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 # Parts of speech that never do: a headline word the body uses only as one is left out.
@@ -107,26 +109,6 @@ def features_from_annotation(article: Mapping[str, Any], annotation: Mapping[str
         places=dict(places),
         numbers=dict(numbers),
     )
-
-
-def normalise_number(text: str) -> str | None:
-    """A figure written the way every outlet writes it differently, in one form, or None.
-
-    "30,000", "30 000" and "30000" are "30000"; "7.8" and "7,8" are "7.8"; "2022" stays.
-    Figures of one digit say little about an event ("1", "3") and are left out.
-    """
-    digits = text.strip().replace("\u202f", " ").replace("\u00a0", " ")
-    digits = digits.rstrip(".,")
-    if not digits or not digits[0].isdigit():
-        return None
-    # a separator followed by exactly three digits groups thousands; otherwise it is decimal
-    grouped = re.sub(r"(?<=\d)[ ,.](?=\d{3}(?!\d))", "", digits)
-    grouped = grouped.replace(",", ".").replace(" ", "")
-    if not re.fullmatch(r"\d+(?:\.\d+)?", grouped):
-        return None
-    if "." in grouped:
-        grouped = grouped.rstrip("0").rstrip(".")
-    return grouped if len(grouped.replace(".", "")) > 1 else None
 
 
 def parse_date(value: Any) -> dt.date | None:
