@@ -324,3 +324,21 @@ class ClusterState(SQLModel, table=True):
     last_sequence: int = Field(default=0, sa_type=sa.BigInteger)
     reshaped: int = Field(default=0)
     updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class EventComparison(SQLModel, table=True):
+    """The compare service's measurements of one event, and what they were computed from.
+
+    One row per event, replaced when the event's membership (its articles, their texts and
+    the versions of their annotations: `membership_key`) or the comparison's version changes,
+    and only then.
+    """
+
+    __tablename__ = "event_comparison"
+
+    event_id: str = Field(foreign_key="event.id", primary_key=True, max_length=40)
+    comparison_version: str = Field(max_length=40, description="The comparison that made the data.")
+    membership_key: str = Field(max_length=64, description="SHA-256 of the members, texts and annotations.")
+    article_count: int
+    data: dict[str, Any] = Field(sa_type=JSONType, description="The measurements with their evidence.")
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

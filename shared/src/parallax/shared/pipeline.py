@@ -10,6 +10,8 @@ from typing import Final
 
 ANNOTATE_ARTICLE: Final = "parallax.annotate.annotate_article"
 CLUSTER_ARTICLE: Final = "parallax.cluster.cluster_article"
+# Per event, not per article: compare one event's articles (after its membership changed).
+COMPARE_EVENT: Final = "parallax.compare.compare_event"
 # Maintenance, not a stage: run periodically (beat, cron or `parallax events merge`).
 MERGE_EVENTS: Final = "parallax.cluster.merge_events"
 

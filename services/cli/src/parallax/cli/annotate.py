@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -88,6 +88,34 @@ def finish_file_run(written: int, refused: list[str], *, done: str, quiet: bool)
         raise SystemExit(exit_codes.FAILURE)
     if refused:
         raise SystemExit(exit_codes.PARTIAL)
+
+
+def annotate_records(records: Sequence[Mapping[str, Any]], *, workers: int = 0) -> dict[str, dict[str, Any]]:
+    """Interchange records annotated (over `workers` processes, 0 = one per core): each
+    annotation in its stored form (JSON), by article id, in the order of the records.
+
+    A record without a language is taken as English; its publication date is read from an
+    ISO date or date-time.
+    """
+    from parallax.annotate.annotate import ArticleInput
+    from parallax.annotate.parallel import annotate_in_parallel
+    from parallax.compare.article import published_of
+
+    inputs = (
+        ArticleInput.from_text(
+            str(record["id"]),
+            str(record["text"]),
+            title=record.get("title"),
+            language=record.get("language") or "en",
+            published=(moment.date() if (moment := published_of(record.get("published"))) else None),
+        )
+        for record in records
+    )
+    annotated = {
+        annotation.id: annotation.model_dump(mode="json")
+        for annotation in annotate_in_parallel(inputs, workers=workers)
+    }
+    return {str(record["id"]): annotated[str(record["id"])] for record in records}
 
 
 def read_articles(inputs: Sequence[str], refused: list[str]) -> Iterator[ArticleInput]:

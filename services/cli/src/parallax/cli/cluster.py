@@ -54,27 +54,15 @@ def annotated_features(
     A record the clustering cannot read is reported in `refused` and left out; without
     `refused`, its `FeatureError` is raised. A record without a language is taken as English.
     """
-    from parallax.annotate.annotate import ArticleInput
-    from parallax.annotate.parallel import annotate_in_parallel
-    from parallax.cluster.features import FeatureError, features_from_annotation, parse_date
+    from parallax.cli.annotate import annotate_records
+    from parallax.cluster.features import FeatureError, features_from_annotation
 
-    inputs = (
-        ArticleInput.from_text(
-            str(record["id"]),
-            str(record["text"]),
-            title=record.get("title"),
-            language=record.get("language") or "en",
-            published=parse_date(record.get("published")),
-        )
-        for record in records
-    )
+    annotations = annotate_records(records, workers=workers)
     by_id = {str(record["id"]): record for record in records}
     features = []
-    for annotation in annotate_in_parallel(inputs, workers=workers):
+    for article_id, annotation in annotations.items():
         try:
-            features.append(
-                features_from_annotation(by_id[annotation.id], annotation.model_dump(mode="json"))
-            )
+            features.append(features_from_annotation(by_id[article_id], annotation))
         except FeatureError as error:
             if refused is None:
                 raise

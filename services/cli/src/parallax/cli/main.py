@@ -9,6 +9,7 @@ from parallax.cli.annotate import annotate
 from parallax.cli.articles import articles
 from parallax.cli.attributions import attributions
 from parallax.cli.cluster import cluster
+from parallax.cli.compare import compare
 from parallax.cli.database import db
 from parallax.cli.demo import demo
 from parallax.cli.events import events
@@ -43,6 +44,7 @@ cli.add_command(articles)
 cli.add_command(annotate)
 cli.add_command(attributions)
 cli.add_command(cluster)
+cli.add_command(compare)
 cli.add_command(events)
 cli.add_command(rejected)
 cli.add_command(db)

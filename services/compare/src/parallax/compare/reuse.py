@@ -26,9 +26,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Final
 
 from rapidfuzz.distance import Indel
+
+from parallax.compare.article import Article, Evidence
 
 # Words per shingle: long enough that two independent reports seldom share one.
 SHINGLE: Final = 6
@@ -85,21 +88,37 @@ def words_of(text: str) -> list[Word]:
     return words
 
 
-def shared_passages(first: Sequence[Word], second: Sequence[Word]) -> list[Match]:
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """A text's words with where each of its shingles starts: made once per text, then
+    compared with any number of others."""
+
+    words: Sequence[Word]
+    shingles: dict[tuple[str, ...], list[int]]
+
+
+def prepared(words: Sequence[Word]) -> PreparedText:
+    """The words of a text ready to be compared (`words_of` output)."""
+    return PreparedText(words, _shingle_positions(words) if len(words) >= SHINGLE else {})
+
+
+def shared_passages(
+    first: Sequence[Word] | PreparedText, second: Sequence[Word] | PreparedText
+) -> list[Match]:
     """The passages `second` shares with `first` (either may have copied the other), in the
     order of `first`, none overlapping another on either side."""
-    if len(first) < SHINGLE or len(second) < SHINGLE:
+    one = first if isinstance(first, PreparedText) else prepared(first)
+    other = second if isinstance(second, PreparedText) else prepared(second)
+    common = one.shingles.keys() & other.shingles.keys()
+    if not common:
         return []
-    first_at, second_at = _shingle_positions(first), _shingle_positions(second)
-    seeds = [
-        (i, j) for key, found in second_at.items() if key in first_at for j in found for i in first_at[key]
-    ]
+    seeds = [(i, j) for key in common for j in other.shingles[key] for i in one.shingles[key]]
     chains = [
         chain
         for chain in _chains(sorted(seeds))
-        if any(not _quoted(first, i) and not _quoted(second, j) for i, j in chain)
+        if any(not _quoted(one.words, i) and not _quoted(other.words, j) for i, j in chain)
     ]
-    matches = [_match(first, second, chain) for chain in chains]
+    matches = [_match(one.words, other.words, chain) for chain in chains]
     kept = [match for match in matches if match is not None]
     return _without_overlaps(kept)
 
@@ -227,3 +246,122 @@ def _without_overlaps(matches: Sequence[Match]) -> list[Match]:
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold().replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True, slots=True)
+class ReusedPassage:
+    """A passage two articles of an event share, with its likely direction.
+
+    `source` is the article published first (the likely origin) and `copy` the later one;
+    when the times are equal or unknown, `direction` is "unknown" and the two are in the order
+    of the event. Evidence: the passage's characters in each article.
+    """
+
+    source: Evidence
+    copy: Evidence
+    words: int
+    similarity: float
+    direction: str  # "by_time" or "unknown"
+
+    def to_json(self) -> dict[str, object]:
+        """The passage as reports show it."""
+        return {
+            "source": self.source.to_json(),
+            "copy": self.copy.to_json(),
+            "words": self.words,
+            "similarity": round(self.similarity, 4),
+            "direction": self.direction,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleReuse:
+    """How much of one article is shared with others: the union of its passages' characters."""
+
+    article: str
+    reused_characters: int
+    characters: int
+    taken_from: tuple[str, ...]  # articles it likely copied from (published earlier)
+    taken_by: tuple[str, ...]  # articles that likely copied from it
+
+    @property
+    def share(self) -> float:
+        """The share of the article's characters in a reused passage."""
+        return self.reused_characters / self.characters if self.characters else 0.0
+
+    def to_json(self) -> dict[str, object]:
+        """The article's reuse as reports show it."""
+        return {
+            "article": self.article,
+            "share": round(self.share, 4),
+            "reused_characters": self.reused_characters,
+            "characters": self.characters,
+            "taken_from": list(self.taken_from),
+            "taken_by": list(self.taken_by),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """Every passage shared between two articles of an event, and each article's share."""
+
+    passages: tuple[ReusedPassage, ...]
+    by_article: dict[str, ArticleReuse]
+
+    def to_json(self) -> dict[str, object]:
+        """The event's reuse as reports show it."""
+        return {
+            "passages": [passage.to_json() for passage in self.passages],
+            "by_article": {key: value.to_json() for key, value in self.by_article.items()},
+        }
+
+
+def event_reuse(articles: Sequence[Article]) -> Reuse:
+    """Passages shared by any two articles of an event written in one language.
+
+    Reuse across languages (a translation) is not copying word for word and is not looked
+    for here. Direction: the earlier publication is the likely source.
+    """
+    texts = {article.id: prepared(words_of(article.text)) for article in articles}
+    passages: list[ReusedPassage] = []
+    for first, second in combinations(articles, 2):
+        if first.language != second.language:
+            continue
+        for match in shared_passages(texts[first.id], texts[second.id]):
+            one = first.span(match.first_start, match.first_end)
+            other = second.span(match.second_start, match.second_end)
+            if first.published and second.published and first.published != second.published:
+                source, copy = (one, other) if first.published < second.published else (other, one)
+                direction = "by_time"
+            else:
+                source, copy, direction = one, other, "unknown"
+            passages.append(ReusedPassage(source, copy, match.words, match.similarity, direction))
+    by_article = {article.id: _article_reuse(article, passages) for article in articles}
+    return Reuse(tuple(passages), by_article)
+
+
+def _article_reuse(article: Article, passages: Sequence[ReusedPassage]) -> ArticleReuse:
+    spans: list[tuple[int, int]] = []
+    taken_from: set[str] = set()
+    taken_by: set[str] = set()
+    for passage in passages:
+        for own, other in ((passage.source, passage.copy), (passage.copy, passage.source)):
+            if own.article != article.id:
+                continue
+            spans.append((own.start, own.end))
+            if passage.direction == "by_time":
+                (taken_by if own is passage.source else taken_from).add(other.article)
+    return ArticleReuse(
+        article.id, _covered(spans), len(article.text), tuple(sorted(taken_from)), tuple(sorted(taken_by))
+    )
+
+
+def _covered(spans: list[tuple[int, int]]) -> int:
+    """Characters covered by the union of spans."""
+    total, reach = 0, -1
+    for start, end in sorted(spans):
+        if end <= reach:
+            continue
+        total += end - max(start, reach)
+        reach = end
+    return total
