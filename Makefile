@@ -53,11 +53,16 @@ bench: $(BENCH_INSTALLED) ## Run the benchmarks (ratios against peers measured i
 	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/annotate_throughput.py
 	$(BIN)/python benchmarks/cluster_scale.py --json benchmarks/results/cluster_scale.json
+	$(BIN)/python benchmarks/compare_speed.py --set ecbplus --json benchmarks/results/compare_speed_ecbplus.json
+	$(BIN)/python benchmarks/compare_speed.py --set basil --json benchmarks/results/compare_speed_basil.json
 
 eval: $(BENCH_INSTALLED) ## Score quality on the real evaluation sets (../shared/data) with the shared scorers
 	$(BIN)/python benchmarks/attribution_quality.py --set polnear-dev --per-kind
 	$(BIN)/python benchmarks/attribution_quality.py --set fr-test --per-kind
 	$(BIN)/python benchmarks/cluster_quality.py --json benchmarks/results/cluster_quality.json
+	$(BIN)/python benchmarks/compare_omissions.py --json benchmarks/results/compare_omissions.json
+	$(BIN)/python benchmarks/compare_wording.py --json benchmarks/results/compare_wording.json
+	$(BIN)/python benchmarks/compare_reuse.py --json benchmarks/results/compare_reuse.json
 
 up: ## Start PostgreSQL and Redis and migrate, with Docker Compose (docker/compose.yaml)
 	docker compose -f docker/compose.yaml up -d --build

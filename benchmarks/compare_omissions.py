@@ -55,6 +55,11 @@ from parallax.compare.omissions import Omissions, omissions
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE / "data" / "omissions_sample.jsonl"
+# Drawn and labelled after the last change to the method (omissions.v2): never looked at while
+# designing it, so its precision is the one to quote. Its draw leaves out what SAMPLE labelled.
+HELD_OUT = HERE / "data" / "omissions_sample_heldout.jsonl"
+HELD_OUT_SEED = 7
+HELD_OUT_SIZE = 40
 SEED = 6
 # The independent "carried" rule: token_set_ratio (0-100) of the words, on sentences this long.
 SHARED_RATIO = 80
@@ -267,7 +272,12 @@ def sample_key(omission: dict[str, Any]) -> str:
     return omission["article"] + "|" + ";".join(spans)
 
 
-def drawn(reported: Sequence[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+def drawn(
+    reported: Sequence[dict[str, Any]],
+    seed: int,
+    size: int = SAMPLE_SIZE,
+    leaving_out: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
     """The seeded sample of reported omissions to label: the first `SAMPLE_SIZE` in the order of
     a salted hash of their keys, so that an omission stays in the sample (with its label) for
     as long as it is reported, whatever else the algorithm starts or stops reporting."""
@@ -275,7 +285,7 @@ def drawn(reported: Sequence[dict[str, Any]], seed: int) -> list[dict[str, Any]]
     def order(omission: dict[str, Any]) -> str:
         return hashlib.sha256(f"{seed}|{sample_key(omission)}".encode()).hexdigest()
 
-    return sorted(reported, key=order)[:SAMPLE_SIZE]
+    return sorted((r for r in reported if sample_key(r) not in leaving_out), key=order)[:size]
 
 
 def read_labels(path: Path) -> dict[str, dict[str, Any]]:
@@ -294,8 +304,9 @@ SAMPLE_HEADER = {
     "about": (
         "Hand-labelled sample of omissions reported by parallax.compare.omissions on unmodified "
         "BASIL articles (benchmarks/compare_omissions.py, seeded draw). Each item: the omitting "
-        "article, the unit's evidence in the other articles, and a label written by a person who "
-        "read the omitting article (../shared/data/basil/articles.jsonl): omitted=true when the "
+        "article, the unit's evidence in the other articles, and a label written by hand: the evidence "
+        "read, the omitting article (../shared/data/basil/articles.jsonl) searched for the content's "
+        "names, figures and words and the passages found read; omitted=true when the "
         "article does not report that content (the fact, claim, figure or quotation) anywhere, in "
         "any words; false when it does (paraphrase, partial quotation, another sentence), with a "
         "note saying where. Labels were not produced by any algorithm."
@@ -359,12 +370,19 @@ def run(seed: int, *, write: bool) -> dict[str, Any]:
         write_sample(SAMPLE, sample, labels)
         labels = read_labels(SAMPLE)
     checked = precision(sample, labels)
-    if checked["unlabelled"]:
-        print(
-            f"{checked['unlabelled']} of {checked['sample']} sampled omissions have no label in {SAMPLE}: "
-            "run with --write-sample and label them by hand",
-            file=sys.stderr,
-        )
+    held_labels = read_labels(HELD_OUT)
+    held_sample = drawn(reported, HELD_OUT_SEED, HELD_OUT_SIZE, frozenset(labels) - frozenset(held_labels))
+    if write:
+        write_sample(HELD_OUT, held_sample, held_labels)
+        held_labels = read_labels(HELD_OUT)
+    held_out = precision(held_sample, held_labels)
+    for name, path, found in (("design", SAMPLE, checked), ("held-out", HELD_OUT, held_out)):
+        if found["unlabelled"]:
+            print(
+                f"{found['unlabelled']} of {found['sample']} omissions of the {name} sample have no label in "
+                f"{path}: run with --write-sample and label them by hand",
+                file=sys.stderr,
+            )
     return {
         "benchmark": "compare_omissions",
         "date": dt.date.today().isoformat(),
@@ -379,7 +397,7 @@ def run(seed: int, *, write: bool) -> dict[str, Any]:
             "ecbplus_events_of_3_or_more": recall(ecb_outcomes),
         },
         "missed_examples": [o["sentence"][:200] for o in outcomes if not o["found"]][:8],
-        "precision_hand_labelled": checked,
+        "precision_hand_labelled": {"design_sample": checked, "held_out_sample": held_out},
         "untouched_basil": counts,
         "seconds": round(time.perf_counter() - started, 1),
     }

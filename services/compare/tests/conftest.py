@@ -31,7 +31,7 @@ from parallax.shared.models import (
 from parallax.shared.offsets import OffsetMap
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?\s*")
-_WORD = re.compile(r"\w+|[^\w\s]")
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s]")
 _FUNCTION_WORDS = frozenset(
     "a an the of to in on and or is are was were by for with at de la le les des du et à un une".split()
 )

@@ -6,7 +6,8 @@ words: the content lemmas of each sentence, with the actors it names, scored by 
 (Indel similarity over the lemma sequences, which rewards the same words in the same order)
 together with the share of the sentence's informative lemmas the other carries (weighted by
 how rare each lemma is in the event). Two articles in different languages share few words, so
-they are compared on anchors: the canonical actors named, the figures and the dates.
+they are compared on anchors (the canonical actors named, the figures and the dates) and on
+cognates (words spelt nearly alike in both languages: "désescalade" and "de-escalation").
 
 A link is kept when its similarity reaches the threshold of its basis; each sentence keeps, in
 each other article, its best counterpart (several sentences may share one counterpart: a
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from typing import Final
 
 from rapidfuzz.distance import Indel
 
-from parallax.compare.article import TEXT, Article
+from parallax.compare.article import TEXT, Article, Word
 from parallax.shared.figures import normalise_number
 
 # Parts of speech whose lemmas carry what a sentence says (function words do not).
@@ -34,7 +36,14 @@ CONTENT_POS: Final = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
 _LIGHT_MIN_LENGTH: Final = 4
 # Links below these similarities are not counterparts (fixed for every set and language).
 WORDS_THRESHOLD: Final = 0.35
-ANCHORS_THRESHOLD: Final = 0.5
+ANCHORS_THRESHOLD: Final = 0.35
+# Two words of different languages are cognates when their letters agree this much (rapidfuzz
+# Indel similarity of the folded forms): "securite"/"security" 0.88, "desescalade"/
+# "deescalation" 0.78, "poutine"/"putin" 0.83; "president"/"presidence" 0.84 passes too, a
+# near miss that costs little. Shorter words than `_COGNATE_MIN_LENGTH` are left out
+# ("une"/"one").
+COGNATE_SIMILARITY: Final = 0.75
+_COGNATE_MIN_LENGTH: Final = 5
 # Two sentences are scored only when they share this many informative items (a cheap filter).
 _MIN_SHARED: Final = 2
 # Weight of the word-order (rapidfuzz) part of the same-language similarity.
@@ -127,6 +136,9 @@ class SentenceProfile:
     lemmas: tuple[str, ...]
     actors: frozenset[str]
     anchors: frozenset[str]
+    # Content lemmas other than proper names (names are anchors, as actors): cognates are
+    # looked for among these.
+    common_lemmas: tuple[str, ...] = ()
 
 
 class Alignment:
@@ -161,16 +173,24 @@ class Alignment:
 def sentence_profiles(article: Article) -> list[SentenceProfile]:
     """The article's sentences as alignment reads them."""
     lemmas: dict[int, list[str]] = defaultdict(list)
+    common: dict[int, list[str]] = defaultdict(list)
     anchors: dict[int, set[str]] = defaultdict(set)
-    for word in article.words:
+    named = _named_words(article)
+    for position, word in enumerate(article.words):
+        if position in named:
+            # a name stands once, as its actor: "Emmanuel Macron" is one thing, not two words
+            actor_id = named[position]
+            if position - 1 not in named or named[position - 1] != actor_id:
+                lemmas[word.sentence].append(f"&{actor_id}")
+            continue
         if word.pos in CONTENT_POS or (
             not word.pos and len(word.text) >= _LIGHT_MIN_LENGTH and word.text.isalpha()
         ):
             lemmas[word.sentence].append(word.lemma.lower())
-        if any(char.isdigit() for char in word.text):
-            number = normalise_number(word.text)
-            if number is not None:
-                anchors[word.sentence].add(f"#{number}")
+    for sentence_index, number in _figures(article):
+        anchors[sentence_index].add(f"#{number}")
+    for sentence_index, lemma in _common_words(article.words):
+        common[sentence_index].append(lemma)
     actors: dict[int, set[str]] = defaultdict(set)
     starts = [sentence.start for sentence in article.sentences]
     for actor in article.actors:
@@ -181,13 +201,7 @@ def sentence_profiles(article: Article) -> list[SentenceProfile]:
             if index is not None:
                 actors[index].add(actor.id)
     for sentence in article.sentences:
-        for match in _DAY_MONTH.finditer(sentence.text):
-            day, month = (
-                (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
-            )
-            month_number = _MONTHS.get(month.lower())
-            if month_number is not None and 1 <= int(day) <= 31:
-                anchors[sentence.index].add(f"@{month_number:02d}-{int(day):02d}")
+        anchors[sentence.index] |= _dates(sentence.text)
     return [
         SentenceProfile(
             article.id,
@@ -196,9 +210,92 @@ def sentence_profiles(article: Article) -> list[SentenceProfile]:
             tuple(lemmas[sentence.index]),
             frozenset(actors[sentence.index]),
             frozenset(anchors[sentence.index] | {f"&{actor}" for actor in actors[sentence.index]}),
+            tuple(common[sentence.index]),
         )
         for sentence in article.sentences
     ]
+
+
+def _dates(text: str) -> set[str]:
+    """Day-and-month dates named in a sentence, in one form ("@02-03" for 3 February)."""
+    found = set()
+    for match in _DAY_MONTH.finditer(text):
+        day, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        month_number = _MONTHS.get(month.lower())
+        if month_number is not None and 1 <= int(day) <= 31:
+            found.add(f"@{month_number:02d}-{int(day):02d}")
+    return found
+
+
+def _figures(article: Article) -> list[tuple[int, str]]:
+    """(sentence, figure in one form) of every figure; a figure the tokenizer cut at a space
+    between thousands ("100 000", as French writes it) is read whole."""
+    found: list[tuple[int, str]] = []
+    words = article.words
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if not word.text[:1].isdigit():
+            index += 1
+            continue
+        start, end, following = word.start, word.end, index + 1
+        while (
+            following < len(words)
+            and len(words[following].text) == 3
+            and words[following].text.isdigit()
+            and words[following].start - end == 1
+            and article.text[end].isspace()
+        ):
+            end = words[following].end
+            following += 1
+        number = normalise_number(article.text[start:end])
+        if number is not None:
+            found.append((word.sentence, number))
+        index = following
+    return found
+
+
+def _named_words(article: Article) -> dict[int, str]:
+    """Positions of the words inside a mention of an actor (in the text), with the actor's id."""
+    spans = sorted(
+        (mention.start, mention.end, actor.id)
+        for actor in article.actors
+        for mention in actor.mentions
+        if mention.field == TEXT
+    )
+    named: dict[int, str] = {}
+    if not spans:
+        return named
+    starts = [start for start, _, _ in spans]
+    from bisect import bisect_right
+
+    for position, word in enumerate(article.words):
+        at = bisect_right(starts, word.start) - 1
+        if at >= 0 and spans[at][0] <= word.start and word.end <= spans[at][1]:
+            named[position] = spans[at][2]
+    return named
+
+
+def _common_words(words: Sequence[Word]) -> list[tuple[int, str]]:
+    """(sentence, lemma) of the content words that are not names, a hyphenated compound read as
+    one word ("de-escalation", which the tokenizer cuts in three): what cognates are read from."""
+    found: list[tuple[int, str]] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if (
+            index + 2 < len(words)
+            and words[index + 1].text == "-"
+            and word.end == words[index + 1].start
+            and words[index + 1].end == words[index + 2].start
+        ):
+            found.append((word.sentence, f"{word.text}-{words[index + 2].lemma}".lower()))
+            index += 3
+            continue
+        if word.pos in CONTENT_POS and word.pos != "PROPN":
+            found.append((word.sentence, word.lemma.lower()))
+        index += 1
+    return found
 
 
 def align(articles: Sequence[Article]) -> Alignment:
@@ -261,8 +358,7 @@ def _score(
         similarity = (1 - _ORDER_WEIGHT) * overlap + _ORDER_WEIGHT * order
         threshold, basis = WORDS_THRESHOLD, "words"
     else:
-        shared = first.anchors & second.anchors
-        similarity = _weighted_dice(first.anchors, second.anchors, shared, weights)
+        shared, similarity = _across_languages(first, second, weights)
         threshold, basis = ANCHORS_THRESHOLD, "anchors"
     if similarity < threshold:
         return None
@@ -275,6 +371,65 @@ def _score(
         basis,
         tuple(sorted(shared)),
     )
+
+
+def _across_languages(
+    first: SentenceProfile, second: SentenceProfile, weights: dict[str, float]
+) -> tuple[frozenset[str], float]:
+    """What two sentences in different languages share, and how much of what they say it is.
+
+    Both sides are their anchors (actors, figures, dates) and their longer content words; an
+    anchor is shared when both have it, a word when the other side has a cognate of it
+    ("désescalade" and "de-escalation", "sécurité" and "security", "Poutine" and "Putin"). The
+    similarity is the weighted Dice coefficient over both: two sentences naming the same
+    people but saying different things share the anchors and little else.
+    """
+    shared = set(first.anchors & second.anchors)
+    matched = 0.0
+    total = sum(weights.get(item, 1.0) for item in (*first.anchors, *second.anchors))
+    first_words = _cognate_forms(first)
+    second_words = _cognate_forms(second)
+    total += sum(weights.get(lemma, 1.0) for lemma in (*first_words.values(), *second_words.values()))
+    used: set[str] = set()
+    for form, lemma in first_words.items():
+        partner = _cognate(form, second_words, used)
+        if partner is None:
+            continue
+        used.add(partner)
+        matched += weights.get(lemma, 1.0) + weights.get(second_words[partner], 1.0)
+        shared.add(f"~{lemma}~{second_words[partner]}")
+    if total == 0:
+        return frozenset(), 0.0
+    anchors = 2 * sum(weights.get(item, 1.0) for item in first.anchors & second.anchors)
+    return frozenset(shared), (anchors + matched) / total
+
+
+def _cognate_forms(profile: SentenceProfile) -> dict[str, str]:
+    """The sentence's content words long enough to have cognates: folded form -> lemma."""
+    forms = {}
+    for lemma in profile.common_lemmas:
+        form = _folded(lemma)
+        if len(form) >= _COGNATE_MIN_LENGTH and not form.isdigit():
+            forms[form] = lemma
+    return forms
+
+
+def _cognate(form: str, candidates: dict[str, str], used: set[str]) -> str | None:
+    """The candidate most like `form` at `COGNATE_SIMILARITY` or more (each used once), or None."""
+    best, best_score = None, COGNATE_SIMILARITY
+    for candidate in candidates:
+        if candidate in used:
+            continue
+        score = Indel.normalized_similarity(form, candidate)
+        if score >= best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _folded(word: str) -> str:
+    """Lower case without accents or hyphens: how cognates are compared."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
 
 
 def _items_same_language(profile: SentenceProfile) -> set[str]:

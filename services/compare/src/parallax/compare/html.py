@@ -22,7 +22,7 @@ LAYERS: Final = {
     "substitution": "Words another outlet replaced",
     "quote": "Who speaks (attributions)",
     "reuse": "Reused passages",
-    "omitted": "Content that others omit",
+    "omitted": "Content some other article leaves out",
 }
 
 
@@ -87,6 +87,8 @@ def evidence_layers(event: Mapping[str, Any]) -> dict[str, list[tuple[int, int, 
                 continue  # actor labels are listed, not highlighted: every mention would light up
             elif section == "sources" and not any(part in {"content", "source"} for part in path):
                 continue
+            elif section == "omissions" and path[:1] != ("by_article",):
+                continue  # the units every article carries are not news; what some leave out is
             if span.get("field", "text") != "text":
                 continue
             found[str(span["article"])].append((int(span["start"]), int(span["end"]), name))
