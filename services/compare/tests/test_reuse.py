@@ -73,3 +73,18 @@ def test_a_copy_that_drops_or_adds_a_word_near_its_end_is_followed_to_the_end() 
     [match] = shared_passages(words_of(WIRE), words_of(copy))
     assert copy[match.second_start : match.second_end].endswith("dans la soirée")
     assert WIRE[match.first_start : match.first_end].endswith("dans la soirée")
+
+
+def test_one_speaker_quoted_by_two_outlets_in_mixed_quote_styles_is_not_reuse() -> None:
+    statement = (
+        "I find this new law disturbing, particularly at a time when more and more states and people "
+        "are embracing civil rights for everyone"
+    )
+    follow_up = "Our state will join other states and cities in opposing this law and ban state travel"
+    first = f'The governor acted on Monday. “{statement}," Inslee said in a statement. "{follow_up}."'
+    second = f'Other states followed. "{statement}," Inslee said in a statement. “{follow_up}.”'
+    assert shared_passages(words_of(first), words_of(second)) == []
+    # the same words as narrative, in both, are a copy
+    assert shared_passages(
+        words_of(f"{statement}. {follow_up}."), words_of(f"Earlier: {statement}. {follow_up}.")
+    )

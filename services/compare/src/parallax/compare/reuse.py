@@ -43,14 +43,22 @@ _LARGEST_GAP: Final = 12
 _LARGEST_SHIFT: Final = 6
 # Shortest passage reported, in words.
 SHORTEST_PASSAGE: Final = 12
+# Words outside quotation marks a passage needs on both sides: a shared quotation with one
+# shared stock phrase around it ("…," not on the basis of the) is two outlets quoting a
+# speaker, not one copying the other.
+_FEWEST_NARRATIVE_WORDS: Final = 8
 # Word agreement a passage needs (1.0: the same words in the same order).
 SIMILARITY: Final = 0.8
 
 _WORD: Final = re.compile(r"\w+(?:['’]\w+)*")
-# Quotations: between curly, angle or straight double quotes (a straight pair in order),
-# within one paragraph: a quote mark left open (a quotation running on over paragraphs) must
-# not turn the narrative after it into a quotation.
-_QUOTED: Final = re.compile(r"“[^”\n]{1,1000}”|«[^»\n]{1,1000}»|\"[^\"\n]{1,1000}\"")
+# Quotation marks: the curly and angle ones say which way they face; a straight one faces the
+# way its neighbours say (after a space or an opening bracket it opens, otherwise it closes).
+# Outlets mix styles inside one quotation (“… ," or "… ”), so any opening mark pairs with the
+# next closing one. A quotation ends at the paragraph's end: a mark left open (a quotation
+# running on over paragraphs) must not turn the narrative after it into a quotation.
+_OPENING: Final = frozenset("“«‘„")
+_CLOSING: Final = frozenset("”»’")
+_QUOTE_MARK: Final = re.compile(r"[“”«»\"„]|\n\s*\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +83,41 @@ class Match:
     similarity: float
 
 
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text quotes someone: (start, end) from an opening mark to the next closing one
+    in the same paragraph, marks included."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for match in _QUOTE_MARK.finditer(text):
+        mark = match.group()
+        if mark.strip() == "":  # a paragraph break ends any quotation left open
+            opened = None
+            continue
+        if _is_opening(text, match.start()):
+            if opened is None:
+                opened = match.start()
+        elif opened is not None:
+            spans.append((opened, match.end()))
+            opened = None
+    return spans
+
+
+def _is_opening(text: str, at: int) -> bool:
+    mark = text[at]
+    if mark in _OPENING:
+        return True
+    if mark in _CLOSING:
+        return False
+    before = text[at - 1] if at > 0 else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    # a straight mark opens after a space or bracket and before a word
+    return (before.isspace() or before in "([{—–-") and not after.isspace()
+
+
 def words_of(text: str) -> list[Word]:
     """The words of a text, folded (case, accents, typographic apostrophes) for comparison,
     each marked when it is inside a quotation."""
-    quotations = [(match.start(), match.end()) for match in _QUOTED.finditer(text)]
+    quotations = quotation_spans(text)
     words, current = [], 0
     for match in _WORD.finditer(text):
         while current < len(quotations) and quotations[current][1] <= match.start():
@@ -169,6 +208,12 @@ def _match(first: Sequence[Word], second: Sequence[Word], chain: Sequence[tuple[
     first_to, second_to = _extend_on(first, second, chain[-1][0] + SHINGLE, chain[-1][1] + SHINGLE)
     words = min(first_to - first_from, second_to - second_from)
     if words < SHORTEST_PASSAGE:
+        return None
+    narrative = min(
+        sum(not word.quoted for word in first[first_from:first_to]),
+        sum(not word.quoted for word in second[second_from:second_to]),
+    )
+    if narrative < _FEWEST_NARRATIVE_WORDS:
         return None
     similarity = Indel.normalized_similarity(
         [word.folded for word in first[first_from:first_to]],
