@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BENCH_INSTALLED := $(VENV)/.bench-installed
-DISTRIBUTIONS := shared services/ingest services/annotate services/cluster services/compare services/cli
+DISTRIBUTIONS := shared services/ingest services/annotate services/cluster services/compare services/api services/cli
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -76,7 +76,7 @@ lock: $(BIN)/uv ## Re-pin every dependency into constraints.txt (needs the packa
 	{ echo "# Exact versions of every dependency, for \`pip install -c constraints.txt\`. Made by \`make lock\`."; \
 	  $(BIN)/uv pip compile --quiet --python-version 3.11 --no-header --no-annotate .lock.in \
 		--no-emit-package parallax-shared --no-emit-package parallax-ingest \
-		--no-emit-package parallax-annotate --no-emit-package parallax-cluster --no-emit-package parallax-compare \
+		--no-emit-package parallax-annotate --no-emit-package parallax-cluster --no-emit-package parallax-compare --no-emit-package parallax-api \
 		--no-emit-package parallax-cli; \
 	} > constraints.txt.new && mv constraints.txt.new constraints.txt; status=$$?; rm -f .lock.in; exit $$status
 

@@ -3,6 +3,7 @@ out (JSON, and HTML a person reads on its own); bad records reported, the rest c
 
 import json
 from collections.abc import Callable
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,29 @@ def test_hostile_text_never_becomes_markup_in_the_html_report(invoke: Invoke, tm
     assert "<img src=x" not in page
     assert "&lt;script&gt;alert" in page
     assert page.count("<script>") == 1  # the page's own highlight switcher, nothing else
+
+
+def test_every_two_articles_of_an_event_have_a_distance_with_its_components(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    records = [{**record, "event": "call"} for record in constructed_records()]
+    out = tmp_path / "report.json"
+    result = invoke(
+        "compare",
+        str(write(tmp_path / "in.jsonl", records)),
+        "--out",
+        str(out),
+        "--group-by",
+        "event",
+        "--workers",
+        "1",
+    )
+    assert result.exit_code == exit_codes.OK, result.output
+    [event] = json.loads(out.read_text(encoding="utf-8"))["events"]
+    ids = {article["id"] for article in event["articles"]}
+    assert {frozenset((pair["a"], pair["b"])) for pair in event["pairs"]} == {
+        frozenset(pair) for pair in combinations(sorted(ids), 2)
+    }
+    for pair in event["pairs"]:
+        assert 0.0 <= pair["distance"] <= 1.0
+        assert {"omissions", "sources", "loaded", "reuse"} <= pair["components"].keys()

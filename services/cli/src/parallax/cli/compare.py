@@ -47,10 +47,12 @@ def compare(
     Reads articles in the interchange format (JSON Lines; several files make one stream),
     annotates them, groups them into events (by clustering, as `parallax cluster` does, or by
     --group-by FIELD), and writes one report: per event, every measurement with the spans of
-    the texts it was counted from (the texts are in the report, so it stands on its own).
+    the texts it was counted from (the texts are in the report, so it stands on its own),
+    and every two articles' framing distance with its components ("pairs").
     Nothing is stored. A record that cannot be read, or lacks the --group-by field, is
     reported on standard error and left out; the others are compared.
     """
+    from parallax.api.scores import event_pairs_json
     from parallax.cli.annotate import annotate_records, finish_file_run, read_article_records
     from parallax.compare.article import articles_from
     from parallax.compare.comparison import COMPARISON_VERSION, compare_event
@@ -61,8 +63,12 @@ def compare(
     events = _grouped(records, group_by, refused) if group_by else _clustered(records, annotations, refused)
     report_events = []
     for event_id, members in events.items():
-        comparison = compare_event(event_id, articles_from(members, annotations))
-        report_events.append(comparison.to_json(include_texts=True))
+        event_report = compare_event(event_id, articles_from(members, annotations)).to_json(
+            include_texts=True
+        )
+        # the API's framing distances, from the measurements alone (profile "balanced")
+        event_report["pairs"] = event_pairs_json(event_report)
+        report_events.append(event_report)
     report = {
         "version": COMPARISON_VERSION,
         "grouped_by": group_by or "cluster",

@@ -1,0 +1,1 @@
+"""Parallax API: where measurements become framing scores, each linked to its evidence."""
