@@ -87,6 +87,28 @@ class Settings(BaseSettings):
         description="Processes that clean and analyse articles in parallel; 0 = one per CPU core.",
     )
 
+    # --- API (issue 7) ---------------------------------------------------------------------
+    api_cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser (CORS); empty = none.",
+    )
+    api_max_request_bytes: int = Field(
+        default=2_000_000, gt=0, description="Largest request body the API accepts, in bytes."
+    )
+    api_page_size: int = Field(default=50, gt=0, le=500, description="Items per page when a list asks none.")
+    api_keys_required: bool = Field(
+        default=True,
+        description="Whether every request needs an API key (X-API-Key or Authorization: Bearer). "
+        "Off, reads are open (a classroom on one machine) and writes still need a key.",
+    )
+    api_rate_limit: str = Field(
+        default="120/minute", description="Requests per key (or per address without a key), e.g. '120/minute'."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for the API's rate limits (shared by every API process); unset = in memory.",
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
