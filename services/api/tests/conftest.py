@@ -3,7 +3,6 @@ and its test client."""
 
 from __future__ import annotations
 
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
