@@ -95,7 +95,9 @@ class Settings(BaseSettings):
     api_max_request_bytes: int = Field(
         default=2_000_000, gt=0, description="Largest request body the API accepts, in bytes."
     )
-    api_page_size: int = Field(default=50, gt=0, le=500, description="Items per page when a list asks none.")
+    api_page_size: int = Field(
+        default=50, gt=0, le=500, description="Items per page when a list asks none (at most 500)."
+    )
     api_keys_required: bool = Field(
         default=True,
         description="Whether every request needs an API key (X-API-Key or Authorization: Bearer). "
