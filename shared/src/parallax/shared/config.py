@@ -104,7 +104,8 @@ class Settings(BaseSettings):
         "Off, reads are open (a classroom on one machine) and writes still need a key.",
     )
     api_rate_limit: str = Field(
-        default="120/minute", description="Requests per key (or per address without a key), e.g. '120/minute'."
+        default="120/minute",
+        description="Requests per key (or per address without a key), e.g. '120/minute'.",
     )
     redis_url: str | None = Field(
         default=None,
