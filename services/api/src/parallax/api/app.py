@@ -7,6 +7,7 @@ is kept on `app.extensions["parallax"]`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from parallax.shared.config import Settings, get_settings
@@ -15,9 +16,21 @@ if TYPE_CHECKING:
     from flask import Flask
     from sqlalchemy.engine import Engine
 
+# Records in (interchange format: id, outlet, title, text, language, published), the comparison
+# report out (as `parallax compare` writes one event, texts and pairs included).
+Comparer = Callable[[Sequence[Mapping[str, Any]]], dict[str, Any]]
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
-    """The API application, on the configured (or given) database."""
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, comparer: Comparer | None = None
+) -> Flask:
+    """The API application, on the configured (or given) database.
+
+    `comparer` runs an ad-hoc comparison (`POST /v1/compare`): annotate and compare a few
+    records, returning the report. The API does no NLP itself and imports no other service,
+    so the composition root (`parallax serve`) passes it in; without it that endpoint answers
+    503 and says how to run the API with it.
+    """
     from flask import Flask
 
     from parallax.api import errors
@@ -30,7 +43,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     engine = engine or shared_engine(settings.database_url)
     if settings.auto_migrate:
         ensure_schema(engine)
-    app.extensions["parallax"] = {"settings": settings, "engine": engine}
+    app.extensions["parallax"] = {"settings": settings, "engine": engine, "comparer": comparer}
     errors.init_app(app)
     _register_blueprints(app)
     return app
@@ -43,15 +56,22 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _blueprints() -> list[Any]:
+    from parallax.api.adhoc import blueprint as adhoc
     from parallax.api.health import blueprint as health
 
-    return [health]
+    return [health, adhoc]
 
 
 def app_settings(app: Flask) -> Settings:
     """The settings the application was built with."""
     settings: Settings = app.extensions["parallax"]["settings"]
     return settings
+
+
+def app_comparer(app: Flask) -> Comparer | None:
+    """The ad-hoc comparison pipeline the application was given, if any."""
+    comparer: Comparer | None = app.extensions["parallax"]["comparer"]
+    return comparer
 
 
 def app_engine(app: Flask) -> Engine:

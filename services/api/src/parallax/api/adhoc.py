@@ -1,0 +1,160 @@
+"""`POST /v1/compare`: compare 2 to 10 articles sent in the request, synchronously.
+
+For classrooms and quick newsroom checks: nothing is stored. The body is checked here (each
+problem names its JSON pointer and the fix); the comparison itself (annotation, measurements)
+is the pipeline the composition root gave the application; the scores are computed here from
+its report, with the profile or weights the request asks for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Final
+
+from flask import Blueprint, current_app, request
+
+from parallax.api.app import app_comparer, app_settings
+from parallax.api.errors import ProblemError
+from parallax.api.scores import WeightsError, mean_distance_by_article, pair_distances, weights_for
+
+blueprint = Blueprint("adhoc", __name__, url_prefix="/v1")
+
+FEWEST_ARTICLES: Final = 2
+MOST_ARTICLES: Final = 10
+_TEXT_FIELDS: Final = ("id", "outlet", "title", "language", "published", "url")
+
+
+@blueprint.post("/compare")
+def compare_articles() -> dict[str, Any]:
+    """Annotate and compare the articles of the body; answer the report with its pairs' scores."""
+    comparer = app_comparer(current_app)
+    if comparer is None:
+        raise ProblemError(
+            503,
+            "Service Unavailable",
+            "this API process was started without the comparison pipeline",
+            fix="Run the API with `parallax serve`, which gives it the pipeline.",
+        )
+    settings = app_settings(current_app)
+    body = _json_body()
+    records = compare_request_records(
+        body, min_chars=settings.min_article_chars, max_chars=settings.max_article_chars
+    )
+    weights = _weights(body)
+    report = comparer(records)
+    pairs = pair_distances(report, weights)
+    report["pairs"] = [pair.to_json() for pair in pairs]
+    report["divergence"] = mean_distance_by_article(pairs)
+    report["weights"] = weights
+    return report
+
+
+def compare_request_records(
+    body: Mapping[str, Any], *, min_chars: int, max_chars: int
+) -> list[dict[str, Any]]:
+    """The articles of a `POST /v1/compare` body as interchange records, or a ProblemError
+    naming the first thing wrong (by JSON pointer) and how to fix it."""
+    articles = body.get("articles")
+    if not isinstance(articles, list):
+        raise _invalid(
+            "/articles", "the body needs an 'articles' list", 'Send {"articles": [{"text": "…"}, …]}.'
+        )
+    if not FEWEST_ARTICLES <= len(articles) <= MOST_ARTICLES:
+        raise _invalid(
+            "/articles",
+            f"{len(articles)} articles sent; a comparison takes {FEWEST_ARTICLES} to {MOST_ARTICLES}",
+            "Send between 2 and 10 articles; for more, ingest them and read the event's comparison.",
+        )
+    records = [_record(position, item, min_chars, max_chars) for position, item in enumerate(articles)]
+    seen: set[str] = set()
+    for position, record in enumerate(records):
+        if record["id"] in seen:
+            raise _invalid(
+                f"/articles/{position}/id",
+                f"id {record['id']!r} is used twice",
+                "Give each article its own id.",
+            )
+        seen.add(record["id"])
+    return records
+
+
+def _record(position: int, item: Any, min_chars: int, max_chars: int) -> dict[str, Any]:
+    pointer = f"/articles/{position}"
+    if not isinstance(item, Mapping):
+        raise _invalid(pointer, "an article must be a JSON object", 'Send {"text": "…", "title": "…"}.')
+    text = item.get("text")
+    if not isinstance(text, str) or len(text.strip()) < min_chars:
+        raise _invalid(
+            f"{pointer}/text",
+            f"the text is missing or shorter than {min_chars} characters",
+            "Paste the article's full text.",
+        )
+    if len(text) > max_chars:
+        raise _invalid(
+            f"{pointer}/text",
+            f"the text is longer than {max_chars:,} characters",
+            "Send one article, not a page of them.",
+        )
+    record: dict[str, Any] = {"text": text}
+    for name in _TEXT_FIELDS:
+        value = item.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise _invalid(
+                f"{pointer}/{name}", f"{name} must be a string", f"Send {name} as text, or leave it out."
+            )
+        record[name] = value.strip()
+    if "published" in record and not _is_date(record["published"]):
+        raise _invalid(
+            f"{pointer}/published",
+            "published is not an ISO date",
+            'Use "2022-02-03" or "2022-02-03T20:45:00Z".',
+        )
+    record.setdefault("id", str(position + 1))
+    record.setdefault("outlet", f"Text {position + 1}")
+    return record
+
+
+def _weights(body: Mapping[str, Any]) -> dict[str, float]:
+    profile, weights = body.get("profile"), body.get("weights")
+    try:
+        if weights is not None:
+            if not isinstance(weights, Mapping) or not all(
+                isinstance(v, int | float) for v in weights.values()
+            ):
+                raise WeightsError("weights must map component names to numbers")
+            return weights_for(weights={str(k): float(v) for k, v in weights.items()})
+        if profile is not None and not isinstance(profile, str):
+            raise WeightsError("profile must be a profile's name")
+        return weights_for(profile)
+    except WeightsError as error:
+        field = "/weights" if weights is not None else "/profile"
+        raise _invalid(field, str(error), "Leave it out for the 'balanced' profile.") from error
+
+
+def _json_body() -> Mapping[str, Any]:
+    if not request.is_json:
+        raise ProblemError(
+            415,
+            "Unsupported Media Type",
+            "the body is not JSON",
+            fix="Send JSON with Content-Type: application/json.",
+        )
+    body = request.get_json(silent=True)
+    if not isinstance(body, Mapping):
+        raise _invalid("", "the body is not a JSON object", 'Send {"articles": [...]}.')
+    return body
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def _invalid(field: str, detail: str, fix: str) -> ProblemError:
+    return ProblemError(400, "Invalid Request", detail, field=field, fix=fix)
