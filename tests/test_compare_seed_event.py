@@ -89,3 +89,16 @@ def _spans(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, list):
         return [span for item in value for span in _spans(item)]
     return []
+
+
+def test_the_explanation_says_whom_the_seed_quotes_and_what_it_leaves_out(report: dict[str, Any]) -> None:
+    from parallax.api.explain import explain_article
+
+    english = " ".join(explain_article(report, SEED, "en"))
+    assert "gouvernement russe" in english
+    assert "gouvernement français never" in english
+    assert "3 of 3 other articles quote gouvernement français" in english
+    assert "leaves out" in english
+    french = " ".join(explain_article(report, SEED, "fr"))
+    assert "gouvernement français jamais" in french
+    assert "martèle" in french
