@@ -20,10 +20,15 @@ def test_the_demo_shows_the_reference_article_cleaned_and_annotated(invoke: Invo
     # the French and English reports of the call meet in one event
     assert "languages en, fr" in first.output
     assert first.output.count("started it") + first.output.count("joined, p=") == 3
+    # the event compared, and each article explained against the others
+    assert "Compared 1 event(s); 0 already up to date." in first.output
+    assert "(“provocatrices”, “martèle”)" in first.output
+    assert "This article quotes gouvernement russe 6 times" in first.output
     again = invoke("demo")
     assert "0 stored, 4 duplicates" in again.output
     assert "Annotated 0 article(s); 3 already up to date." in again.output
     assert "Put 0 article(s) in events (0 new)." in again.output
+    assert "Compared 0 event(s); 1 already up to date." in again.output
     assert (
         again.output.split("The events they report:")[1] == first.output.split("The events they report:")[1]
     )

@@ -101,3 +101,17 @@ def test_an_event_is_split_by_hand_and_the_merge_pass_runs(invoke: Invoke, annot
     assert "No events to merge." in merged.output or " into " in merged.output
     every = listed(invoke, "--status", "all")
     assert sum(event["article_count"] for event in every) == 4
+
+
+def test_events_are_compared_once_and_unknown_ones_reported(invoke: Invoke, annotated: list[int]) -> None:
+    assert invoke("events", "assign").exit_code == exit_codes.OK
+    first = invoke("events", "compare")
+    assert first.exit_code == exit_codes.OK, first.output
+    compared = int(first.output.split()[0])
+    assert compared >= 1
+    again = invoke("events", "compare")
+    assert again.output.startswith(f"0 compared, {compared} already up to date")
+    assert invoke("events", "compare", "--force").output.startswith(f"{compared} compared")
+    missing = invoke("events", "compare", "e999999")
+    assert missing.exit_code == exit_codes.FAILURE
+    assert "no such event: e999999" in missing.output

@@ -25,6 +25,8 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_omissions": "It leaves out nothing that most other articles report.",
         "loaded": "It uses {rate} loaded or distancing words per 1,000 words, against {mean} on average "
         "in this event ({examples}).",
+        "no_loaded": "It uses no loaded or distancing word, against {mean} per 1,000 words on average in "
+        "this event.",
         "labels": "It calls {actor} “{own}” where other articles say “{others}”.",
         "reuse": "{share} of its text is shared word for word with {partners}.",
         "and": " and ",
@@ -40,6 +42,8 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_omissions": "Il ne laisse de côté rien de ce que rapportent la plupart des autres articles.",
         "loaded": "Il emploie {rate} mots chargés ou de mise à distance pour 1 000 mots, contre {mean} "
         "en moyenne pour cet événement ({examples}).",
+        "no_loaded": "Il n'emploie aucun mot chargé ou de mise à distance, contre {mean} pour 1 000 mots "
+        "en moyenne pour cet événement.",
         "labels": "Il nomme {actor} « {own} » là où d'autres articles disent « {others} ».",
         "reuse": "{share} de son texte est repris mot pour mot de {partners} ou par eux.",
         "and": " et ",
@@ -150,6 +154,8 @@ def _loaded_sentence(
     words = [str(span["text"]) for row in rows for span in row.get("spans") or []][:_EXAMPLES]
     if rate == 0 and mean == 0:
         return None
+    if rate == 0:
+        return texts["no_loaded"].format(mean=_number(mean, language))
     quote = "“{}”" if language == "en" else "« {} »"
     return texts["loaded"].format(
         rate=_number(rate, language),
@@ -161,10 +167,13 @@ def _loaded_sentence(
 def _labels_sentence(
     report: Mapping[str, Any], article: str, names: Mapping[str, str], texts: Mapping[str, str]
 ) -> str | None:
+    languages = {str(a["id"]): a.get("language") for a in report.get("articles") or []}
     for actor in (report.get("wording") or {}).get("actor_labels") or []:
+        # labels are compared within one language: "Russia" and "Russie" are one name
         owners = {
             str(o["owner"]): [label["expression"] for label in o["labels"]]
             for o in actor.get("by_article") or []
+            if languages.get(str(o["owner"])) == languages.get(article)
         }
         own = owners.get(article)
         if not own:

@@ -28,6 +28,7 @@ def demo(state: CliState) -> None:
     from parallax.annotate.store import annotate_stored
     from parallax.cli.console import summary_line
     from parallax.cluster.store import cluster_stored
+    from parallax.compare.store import compare_stored
     from parallax.ingest.run import ingest as run_ingest
     from parallax.shared.errors import ParallaxError
 
@@ -38,12 +39,14 @@ def demo(state: CliState) -> None:
             report = run_ingest([str(folder)], engine=engine, settings=state.settings())
             annotated = annotate_stored(None, engine=engine)
             clustered = cluster_stored(None, engine=engine)
+            compared = compare_stored(None, engine=engine)
         except ParallaxError as error:
             raise click.ClickException(str(error)) from error
     click.echo(f"Database: {state.settings().database_url}")
     click.echo(summary_line(report))
     click.echo(f"Annotated {annotated.annotated} article(s); {annotated.up_to_date} already up to date.")
     click.echo(f"Put {clustered.clustered} article(s) in events ({clustered.started} new).")
+    click.echo(f"Compared {len(compared.compared)} event(s); {len(compared.up_to_date)} already up to date.")
     for refusal in report.refusals:
         click.echo(f"  refused: {refusal.describe()}")
     click.echo("")
@@ -54,6 +57,8 @@ def demo(state: CliState) -> None:
     _show_seed_annotation(state)
     click.echo("")
     _show_events(state)
+    click.echo("")
+    _show_comparisons(state)
     click.echo("")
     click.echo(
         "Next: parallax articles show ID  ·  parallax events list  ·  parallax ingest PATH|URL…  ·  "
@@ -178,3 +183,24 @@ def _show_events(state: CliState) -> None:
         for event in list_events(session=session):
             record = event_record(event, event_articles(event.id, session=session))
             click.echo("\n".join("  " + line for line in describe_event(record)))
+
+
+def _show_comparisons(state: CliState) -> None:
+    """What the comparison of each event finds, article by article, in plain words."""
+    from parallax.api.explain import explain_article
+    from parallax.cluster.store import list_events
+    from parallax.compare.store import stored_comparison
+    from parallax.shared.db import session_scope
+
+    click.echo("How the articles of each event differ (measured, not judged):")
+    with session_scope(state.engine()) as session:
+        event_ids = [event.id for event in list_events(session=session)]
+    for event_id in event_ids:
+        report = stored_comparison(event_id, engine=state.engine())
+        if report is None or len(report.get("articles") or []) < 2:
+            continue
+        click.echo(f"  Event {event_id}:")
+        for article in report["articles"]:
+            click.echo(f"    [{article['id']}] {article.get('outlet')}")
+            for sentence in explain_article(report, str(article["id"]), "en"):
+                click.echo(f"      - {sentence}")

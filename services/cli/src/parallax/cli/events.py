@@ -100,6 +100,35 @@ def list_command(state: CliState, status: str, limit: int, as_json: bool) -> Non
     )
 
 
+@events.command("compare")
+@click.argument("event_ids", nargs=-1, metavar="[EVENT_ID]...")
+@click.option("--force", is_flag=True, help="Compare again even when the stored comparison is current.")
+@click.pass_obj
+def compare_command(state: CliState, event_ids: Sequence[str], force: bool) -> None:
+    """Compare stored events (all when none is named): wording, sources, omissions, reuse, shape.
+
+    The same as the compare service's workers do: an event whose stored comparison is current
+    (same articles, texts, annotations and comparison version) is left alone unless --force.
+    """
+    from parallax.compare.store import compare_stored
+    from parallax.shared.errors import ParallaxError
+
+    try:
+        report = compare_stored(list(event_ids) or None, engine=state.engine(), force=force)
+    except ParallaxError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"{len(report.compared):,} compared, {len(report.up_to_date):,} already up to date, "
+        f"{len(report.missing):,} not found."
+    )
+    for event_id, left_out in report.left_out.items():
+        for article_id, reason in left_out.items():
+            click.echo(f"  event {event_id}, article {article_id} left out: {reason}", err=True)
+    if report.missing:
+        click.echo(f"  no such event: {', '.join(report.missing)}", err=True)
+        raise SystemExit(exit_codes.PARTIAL if report.compared or report.up_to_date else exit_codes.FAILURE)
+
+
 @events.command("show")
 @click.argument("event_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the event and its articles as JSON.")
