@@ -342,3 +342,19 @@ class EventComparison(SQLModel, table=True):
     article_count: int
     data: dict[str, Any] = Field(sa_type=JSONType, description="The measurements with their evidence.")
     created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ApiKey(SQLModel, table=True):
+    """A key to the API: a SHA-256 of the key (never the key itself), a short prefix that
+    recognises it in lists and logs, its scopes and its dates. Revoked keys stay, for the record."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, description="Who or what holds it, e.g. 'ci-bot'.")
+    prefix: str = Field(max_length=16, description="The key's first characters (not secret).")
+    key_hash: str = Field(max_length=64, unique=True, description="SHA-256 of the key, hexadecimal.")
+    scopes: list[str] = Field(sa_type=JSONType, description="Any of read, write, admin.")
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    last_used_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -15,6 +15,7 @@ from typing import Any, Final
 from flask import Blueprint, current_app, request
 
 from parallax.api.app import app_comparer, app_settings
+from parallax.api.auth import require_scope
 from parallax.api.errors import ProblemError
 from parallax.api.scores import WeightsError, mean_distance_by_article, pair_distances, weights_for
 
@@ -26,6 +27,7 @@ _TEXT_FIELDS: Final = ("id", "outlet", "title", "language", "published", "url")
 
 
 @blueprint.post("/compare")
+@require_scope("read")  # a POST that stores nothing: readers may compare (open in a classroom)
 def compare_articles() -> dict[str, Any]:
     """Annotate and compare the articles of the body; answer the report with its pairs' scores."""
     comparer = app_comparer(current_app)

@@ -33,7 +33,7 @@ def create_app(
     """
     from flask import Flask
 
-    from parallax.api import errors
+    from parallax.api import auth, errors, http, ratelimit
     from parallax.shared.db import ensure_schema, shared_engine
 
     settings = settings or get_settings()
@@ -45,6 +45,9 @@ def create_app(
         ensure_schema(engine)
     app.extensions["parallax"] = {"settings": settings, "engine": engine, "comparer": comparer}
     errors.init_app(app)
+    auth.init_app(app)
+    ratelimit.init_app(app)
+    http.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -57,9 +60,13 @@ def _register_blueprints(app: Flask) -> None:
 
 def _blueprints() -> list[Any]:
     from parallax.api.adhoc import blueprint as adhoc
+    from parallax.api.articles import blueprint as articles
+    from parallax.api.events import blueprint as events
     from parallax.api.health import blueprint as health
+    from parallax.api.openapi import blueprint as docs
+    from parallax.api.outlets import blueprint as outlets
 
-    return [health, adhoc]
+    return [health, events, articles, outlets, adhoc, docs]
 
 
 def app_settings(app: Flask) -> Settings:

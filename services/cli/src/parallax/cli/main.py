@@ -14,7 +14,9 @@ from parallax.cli.database import db
 from parallax.cli.demo import demo
 from parallax.cli.events import events
 from parallax.cli.ingest import ingest
+from parallax.cli.keys import keys
 from parallax.cli.rejected import rejected
+from parallax.cli.serve import serve
 from parallax.cli.state import CliState
 
 EPILOG = """\b
@@ -49,3 +51,5 @@ cli.add_command(events)
 cli.add_command(rejected)
 cli.add_command(db)
 cli.add_command(demo)
+cli.add_command(serve)
+cli.add_command(keys)
