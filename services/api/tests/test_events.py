@@ -7,6 +7,10 @@ import io
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy.engine import Engine
+
+from parallax.shared.db import session_scope
+from parallax.shared.models import EventComparison
 
 
 def ids(response: Any) -> list[str]:
@@ -172,3 +176,23 @@ def test_scores_as_csv_are_one_row_per_pair_with_each_component(client: FlaskCli
         "coverage", "reuse",
     ]  # fmt: skip
     assert rows[0]["speakers"] == ""  # no value: nothing to compare
+
+
+def test_scores_follow_a_recomputed_comparison(client: FlaskClient, newsroom: Any, engine: Engine) -> None:
+    m1, r1, t1 = (str(newsroom.articles[name]) for name in ("m1", "r1", "t1"))
+    before = client.get("/v1/events/e1/scores").get_json()
+    assert client.get("/v1/events/e1/scores").get_json() == before  # the same comparison, the same scores
+    with session_scope(engine) as session:
+        row = session.get(EventComparison, "e1")
+        assert row is not None
+        data = dict(row.data)
+        # the compare service found t1 carrying u2 after all: it is no longer apart on omissions
+        data["omissions"] = {"units": [{"id": "u1", "articles": [m1, r1, t1], "evidence": {}}]}
+        row.data = data
+        row.membership_key = "n" * 64
+        session.add(row)
+    client.application.extensions["parallax"]["identity_cache"].clear()  # as when IDENTITY_TTL has passed
+    after = client.get("/v1/events/e1/scores").get_json()
+    pairs = {(pair["a"], pair["b"]): pair for pair in after["pairs"]}
+    assert pairs[(m1, t1)]["components"]["omissions"]["value"] == 0.0
+    assert after != before

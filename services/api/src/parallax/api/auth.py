@@ -34,6 +34,7 @@ from flask import current_app, g, request
 from sqlmodel import col, select
 
 from parallax.api.app import app_engine, app_settings
+from parallax.api.caching import KEY_TTL, BoundedCache
 from parallax.api.errors import ProblemError
 from parallax.shared.models import ApiKey, utc_now
 
@@ -227,13 +228,34 @@ def _identify() -> Identity:
         return NOBODY if app_settings(current_app).api_keys_required else ANONYMOUS_READER
     from parallax.shared.db import session_scope
 
-    with session_scope(app_engine(current_app)) as session:
-        row = authenticate(presented, session=session)
-        identity = None if row is None else Identity(row.id, row.name, row.prefix, frozenset(row.scopes))
+    cache = _key_cache(current_app)
+    digest = hash_key(presented)
+    identity = cache.get(digest)
+    if identity is None:
+        with session_scope(app_engine(current_app)) as session:
+            row = authenticate(presented, session=session)
+            identity = None if row is None else Identity(row.id, row.name, row.prefix, frozenset(row.scopes))
+        if identity is not None:
+            cache.put(digest, identity)
     if identity is None:
         logger.info("refused an unknown or revoked API key %s", _shown(presented))
         raise _unauthorized("The API key sent is unknown or has been revoked.", error='error="invalid_token"')
     return identity
+
+
+def _key_cache(app: Flask) -> BoundedCache[Identity]:
+    """Keys authenticated in the last `KEY_TTL` seconds, by hash: a busy client costs one
+    lookup per ten seconds, and a revoked key stops working within that time in every process."""
+    cache: BoundedCache[Identity] | None = app.extensions["parallax"].get("key_cache")
+    if cache is None:
+        cache = app.extensions["parallax"].setdefault(
+            "key_cache", BoundedCache[Identity](_KEYS_CACHED, KEY_TTL)
+        )
+    return cache
+
+
+# Distinct keys trusted at once per process.
+_KEYS_CACHED: Final = 1024
 
 
 def _shown(presented: str) -> str:

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 from pydantic import Field
 from sqlmodel import Session, col, select
 
 from parallax.api.app import app_engine, app_settings
 from parallax.api.auth import require_scope
+from parallax.api.caching import BoundedCache
 from parallax.api.errors import ProblemError
 from parallax.api.http import csv_columns, csv_response, flatten, list_response, wants_csv
 from parallax.api.openapi import operation
@@ -48,6 +49,12 @@ from parallax.shared.models import (
     EventStatus,
     Outlet,
 )
+
+# Scores kept per process: events x weightings in use (each entry a few kilobytes).
+SCORES_CACHED: Final = 2048
+# Seconds an event's stored comparison is taken as unchanged without asking the database: a
+# busy event's scores cost no query, and a recomputed comparison shows within a second.
+IDENTITY_TTL: Final = 1.0
 
 blueprint = Blueprint("events", __name__, url_prefix="/v1")
 
@@ -237,18 +244,57 @@ def chosen_weights(query: ScoresQuery) -> tuple[str | None, dict[str, float]]:
         raise ProblemError(400, "Invalid Parameter", str(error), field=field, fix=_WEIGHTS_FIX) from error
 
 
-def event_scores(session: Session, event_id: str, query: ScoresQuery) -> Scores:
-    """Every pair's framing distance in the event, and each article's divergence."""
+def event_scores(
+    session: Session,
+    event_id: str,
+    query: ScoresQuery,
+    cache: BoundedCache[Scores] | None = None,
+    identities: BoundedCache[tuple[str, str, str]] | None = None,
+) -> Scores:
+    """Every pair's framing distance in the event, and each article's divergence.
+
+    With a `cache`, scores already computed for the same stored comparison and weights are
+    reused: only the comparison's identity is read (not its report), so a recomputed
+    comparison is a new entry. With `identities`, that identity itself is trusted for
+    `IDENTITY_TTL` seconds: a comparison recomputed during that time is served from the next
+    second on.
+    """
     profile, weights = chosen_weights(query)
+    identity = identities.get(event_id) if identities is not None else None
+    if identity is None:
+        identity = _comparison_identity(session, event_id)
+        if identities is not None:
+            identities.put(event_id, identity)
+    key = (event_id, profile, tuple(sorted(weights.items())), identity)
+    if cache is not None and (found := cache.get(key)) is not None:
+        return found
     comparison = event_comparison(session, event_id)
     pairs = pair_distances(comparison.report, weights)
-    return Scores(
+    scores = Scores(
         event_id=event_id,
         profile=profile,
         weights=weights,
         pairs=[PairScore.model_validate(pair.to_json()) for pair in pairs],
         divergence=mean_distance_by_article(pairs),
     )
+    if cache is not None:
+        cache.put(key, scores)
+    return scores
+
+
+def _comparison_identity(session: Session, event_id: str) -> tuple[str, str, str]:
+    """What names one stored comparison: its version, membership key and time (404s as
+    `event_comparison` does when the event or its comparison is missing)."""
+    row = session.exec(
+        select(
+            EventComparison.comparison_version, EventComparison.membership_key, EventComparison.created_at
+        ).where(EventComparison.event_id == event_id)
+    ).first()
+    if row is None:
+        event_comparison(session, event_id)  # raises the right 404
+        raise AssertionError("unreachable: event_comparison raises when there is no comparison")
+    version, membership, created = row
+    return version, membership, created.isoformat()
 
 
 def scores_rows(scores: Scores) -> list[dict[str, Any]]:
@@ -314,6 +360,23 @@ def get_event(event_id: str) -> Response | dict[str, Any]:
     return detail.model_dump(mode="json")
 
 
+def identity_cache(app: Flask) -> BoundedCache[tuple[str, str, str]]:
+    """The application's short-lived memory of which comparison each event has."""
+    cache: BoundedCache[tuple[str, str, str]] | None = app.extensions["parallax"].get("identity_cache")
+    if cache is None:
+        made = BoundedCache[tuple[str, str, str]](SCORES_CACHED, IDENTITY_TTL)
+        cache = app.extensions["parallax"].setdefault("identity_cache", made)
+    return cache
+
+
+def scores_cache(app: Flask) -> BoundedCache[Scores]:
+    """The application's cache of computed scores (made on first use)."""
+    cache: BoundedCache[Scores] | None = app.extensions["parallax"].get("scores_cache")
+    if cache is None:
+        cache = app.extensions["parallax"].setdefault("scores_cache", BoundedCache[Scores](SCORES_CACHED))
+    return cache
+
+
 @blueprint.get("/events/<event_id>/comparison")
 @require_scope("read")
 @operation(summary="An event's stored comparison report", tag="events", response=Comparison, errors=(404,))
@@ -338,7 +401,9 @@ def get_scores(event_id: str) -> Response | dict[str, Any]:
     divergence, under a named profile or `weights`. CSV: one row per pair."""
     query = parse_query(ScoresQuery, request.args)
     with _session() as session:
-        scores = event_scores(session, event_id, query)
+        scores = event_scores(
+            session, event_id, query, scores_cache(current_app), identity_cache(current_app)
+        )
     if wants_csv():
         return csv_response(["a", "b", "distance", *COMPONENTS], scores_rows(scores))
     return scores.model_dump(mode="json")
