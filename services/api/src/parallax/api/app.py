@@ -19,17 +19,25 @@ if TYPE_CHECKING:
 # Records in (interchange format: id, outlet, title, text, language, published), the comparison
 # report out (as `parallax compare` writes one event, texts and pairs included).
 Comparer = Callable[[Sequence[Mapping[str, Any]]], dict[str, Any]]
+# Records and URLs in, stored through the ingest service on the given engine and settings;
+# out: {"counts", "article_ids", "refusals": [{"input", "reason", "message"}]}.
+Ingester = Callable[["Engine", Settings, Sequence[Mapping[str, Any]], Sequence[str]], dict[str, Any]]
 
 
 def create_app(
-    settings: Settings | None = None, *, engine: Engine | None = None, comparer: Comparer | None = None
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    comparer: Comparer | None = None,
+    ingester: Ingester | None = None,
 ) -> Flask:
     """The API application, on the configured (or given) database.
 
     `comparer` runs an ad-hoc comparison (`POST /v1/compare`): annotate and compare a few
     records, returning the report. The API does no NLP itself and imports no other service,
     so the composition root (`parallax serve`) passes it in; without it that endpoint answers
-    503 and says how to run the API with it.
+    503 and says how to run the API with it. `ingester` stores articles sent to
+    `POST /v1/articles` the same way.
     """
     from flask import Flask
 
@@ -43,7 +51,12 @@ def create_app(
     engine = engine or shared_engine(settings.database_url)
     if settings.auto_migrate:
         ensure_schema(engine)
-    app.extensions["parallax"] = {"settings": settings, "engine": engine, "comparer": comparer}
+    app.extensions["parallax"] = {
+        "settings": settings,
+        "engine": engine,
+        "comparer": comparer,
+        "ingester": ingester,
+    }
     errors.init_app(app)
     auth.init_app(app)
     ratelimit.init_app(app)
@@ -79,6 +92,12 @@ def app_comparer(app: Flask) -> Comparer | None:
     """The ad-hoc comparison pipeline the application was given, if any."""
     comparer: Comparer | None = app.extensions["parallax"]["comparer"]
     return comparer
+
+
+def app_ingester(app: Flask) -> Ingester | None:
+    """The ingest pipeline the application was given, if any."""
+    ingester: Ingester | None = app.extensions["parallax"]["ingester"]
+    return ingester
 
 
 def app_engine(app: Flask) -> Engine:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 from flask import Blueprint, Response, current_app, request
@@ -9,7 +10,7 @@ from pydantic import Field
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from parallax.api.app import app_engine, app_settings
+from parallax.api.app import app_engine, app_ingester, app_settings
 from parallax.api.auth import require_scope
 from parallax.api.errors import ProblemError
 from parallax.api.http import list_response
@@ -137,3 +138,106 @@ def get_article(article_id: int) -> dict[str, Any]:
     """The article's clean text, title, outlet, language, publication time, URL and event."""
     with Session(app_engine(current_app)) as session:
         return article_detail(session, article_id).model_dump(mode="json")
+
+
+# A batch is stored in one request; more is a job for `parallax ingest` or a feed.
+LARGEST_BATCH: Final = 1000
+
+
+@blueprint.post("/articles")
+@operation(summary="Store articles (one, a batch, or URLs to fetch)", tag="articles", errors=(400, 413, 503))
+def create_articles() -> tuple[dict[str, Any], int]:
+    """Store articles sent as `{"article": {...}}`, `{"articles": [...]}` or `{"urls": [...]}`,
+    as `parallax ingest` stores them (cleaned, deduplicated, revisions kept). Answers the
+    counts, the new article ids and every refused input with its reason; 201 when something
+    was stored, 200 when everything was already stored, 400 when everything was refused."""
+    ingester = app_ingester(current_app)
+    if ingester is None:
+        raise ProblemError(
+            503,
+            "Service Unavailable",
+            "this API process was started without the ingest pipeline",
+            fix="Run the API with `parallax serve`, which gives it the pipeline.",
+        )
+    records, urls = article_request(_json_object())
+    report = ingester(app_engine(current_app), app_settings(current_app), records, urls)
+    counts = report["counts"]
+    if counts["rejected"] and not (counts["stored"] + counts["duplicates"] + counts["revisions"]):
+        raise ProblemError(
+            400,
+            "Invalid Articles",
+            f"all {counts['rejected']} input(s) were refused",
+            field="/articles" if records else "/urls",
+            fix="See `refusals`: each names its input, what was wrong and how to fix it.",
+            extra={"refusals": report["refusals"]},
+        )
+    return report, 201 if report["article_ids"] else 200
+
+
+def article_request(body: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The records and URLs of a `POST /v1/articles` body, or a ProblemError naming the field."""
+    given = [name for name in ("article", "articles", "urls") if name in body]
+    if len(given) != 1:
+        raise ProblemError(
+            400,
+            "Invalid Request",
+            "send exactly one of 'article', 'articles' or 'urls'",
+            field="",
+            fix='Send {"article": {...}}, {"articles": [...]} or {"urls": ["https://…"]}.',
+        )
+    name = given[0]
+    items = [body[name]] if name == "article" else body[name]
+    if not isinstance(items, list) or not items:
+        raise ProblemError(
+            400,
+            "Invalid Request",
+            f"'{name}' must be a non-empty list",
+            field=f"/{name}",
+            fix=f"Send at least one item in '{name}'.",
+        )
+    if len(items) > LARGEST_BATCH:
+        raise ProblemError(
+            413,
+            "Batch Too Large",
+            f"{len(items):,} items sent; a request stores at most {LARGEST_BATCH:,}",
+            field=f"/{name}",
+            fix="Split the batch, or use `parallax ingest` for whole files.",
+        )
+    if name == "urls":
+        for position, url in enumerate(items):
+            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+                raise ProblemError(
+                    400,
+                    "Invalid Request",
+                    "a URL must be an http(s) address",
+                    field=f"/urls/{position}",
+                    fix='Send "https://…".',
+                )
+        return [], [str(url) for url in items]
+    for position, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            pointer = "/article" if name == "article" else f"/articles/{position}"
+            raise ProblemError(
+                400,
+                "Invalid Request",
+                "an article must be a JSON object",
+                field=pointer,
+                fix='Send {"outlet": "…", "title": "…", "text": "…"}.',
+            )
+    return [dict(item) for item in items], []
+
+
+def _json_object() -> Mapping[str, Any]:
+    if not request.is_json:
+        raise ProblemError(
+            415,
+            "Unsupported Media Type",
+            "the body is not JSON",
+            fix="Send JSON with Content-Type: application/json.",
+        )
+    body = request.get_json(silent=True)
+    if not isinstance(body, Mapping):
+        raise ProblemError(
+            400, "Invalid Request", "the body is not a JSON object", field="", fix='Send {"articles": [...]}.'
+        )
+    return body

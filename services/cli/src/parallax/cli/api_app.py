@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
+    from sqlalchemy.engine import Engine
 
     from parallax.shared.config import Settings
 
@@ -33,8 +34,57 @@ def compare_records(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return compare_event("adhoc", articles_from(prepared, annotations)).to_json(include_texts=True)
 
 
+def ingest_records(
+    engine: Engine, settings: Settings, records: Sequence[Mapping[str, Any]], urls: Sequence[str]
+) -> dict[str, Any]:
+    """Store records (as a JSON Lines batch) or fetch and store URLs through the ingest
+    service; the run's counts, new article ids and refusals (the input's place in the request,
+    what was wrong and how to fix it)."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from parallax.ingest.run import ingest
+
+    with tempfile.TemporaryDirectory(prefix="parallax-api-") as folder:
+        arguments: list[str] = list(urls)
+        if records:
+            batch = Path(folder) / "request.jsonl"
+            batch.write_text(
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+            )
+            arguments = [str(batch)]
+        report = ingest(arguments, engine=engine, settings=settings)
+    return {
+        "run_id": report.run_id,
+        "counts": report.counts(),
+        "article_ids": report.article_ids,
+        "refusals": [
+            {
+                # "line 3" of the batch is the request's third article
+                "input": _request_place(
+                    refusal.provenance.location, refusal.provenance.source, bool(records)
+                ),
+                "reason": refusal.reason.value,
+                "message": refusal.message,
+            }
+            for refusal in report.refusals
+        ],
+    }
+
+
+def _request_place(location: str | None, source: str, batch: bool) -> str:
+    if not batch:
+        return source
+    if location and location.startswith("line "):
+        number = location.removeprefix("line ").split()[0]
+        if number.isdigit():
+            return f"/articles/{int(number) - 1}"
+    return location or "/articles"
+
+
 def create_api_app(settings: Settings | None = None) -> Flask:
-    """The API application with the comparison pipeline."""
+    """The API application with the comparison and ingest pipelines."""
     from parallax.api.app import create_app
 
-    return create_app(settings, comparer=compare_records)
+    return create_app(settings, comparer=compare_records, ingester=ingest_records)
