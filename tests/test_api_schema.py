@@ -67,7 +67,7 @@ def served(tmp_path: Path) -> tuple[str, dict[str, str]]:
         server.wait(timeout=30)
 
 
-def test_no_server_error_and_no_schema_violation(served: tuple[str, dict[str, str]]) -> None:
+def test_no_server_error_and_no_schema_violation(served: tuple[str, dict[str, str]], tmp_path: Path) -> None:
     base, environment = served
     result = subprocess.run(
         [
@@ -81,6 +81,7 @@ def test_no_server_error_and_no_schema_violation(served: tuple[str, dict[str, st
             "--generation-deterministic",
         ],
         env={**environment, "NO_COLOR": "1"},
+        cwd=tmp_path,  # schemathesis keeps its cache in the working directory
         capture_output=True,
         text=True,
         timeout=600,

@@ -75,11 +75,12 @@ def _blueprints() -> list[Any]:
     from parallax.api.adhoc import blueprint as adhoc
     from parallax.api.articles import blueprint as articles
     from parallax.api.events import blueprint as events
+    from parallax.api.feeds import blueprint as feeds
     from parallax.api.health import blueprint as health
     from parallax.api.openapi import blueprint as docs
     from parallax.api.outlets import blueprint as outlets
 
-    return [health, events, articles, outlets, adhoc, docs]
+    return [health, events, articles, outlets, feeds, adhoc, docs]
 
 
 def app_settings(app: Flask) -> Settings:

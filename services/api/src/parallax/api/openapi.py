@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 document, built from the code, and a documentation page made from it.
 
 Each route declares what the document needs with `@operation(...)`: its query parameters (a
-`QueryParameters` model, the one it validates with), its response document (a pydantic
-model), whether it also answers CSV, and its errors; its docstring is the description. The
+`QueryParameters` model, the one it validates with), its JSON body (a pydantic model, for
+routes that take one), its response document (a pydantic model) and success status, whether
+it also answers CSV, and its errors; its docstring is the description. The
 document walks Flask's url_map, so every route is in it: one without a declaration is listed
 with its docstring and the generic answers. `GET /v1/openapi.json` serves it; `GET /v1/docs`
 renders it as one HTML page with local assets only (no CDN).
@@ -36,6 +37,7 @@ _ERROR_TITLES: Final = {
     401: "An API key is required.",
     403: "The API key lacks the scope this operation needs.",
     404: "Nothing has this id (or it is not ready yet): the problem says which.",
+    409: "It exists already: the problem points to what is stored.",
     413: "The request body is too large.",
     415: "The body is not JSON.",
     429: "Too many requests: wait for Retry-After seconds.",
@@ -56,6 +58,8 @@ class Operation:
     csv: bool = False
     errors: tuple[int, ...] = ()
     media_type: str = "application/json"
+    body: type[BaseModel] | None = None
+    status: int = 200
 
 
 def operation(
@@ -67,11 +71,17 @@ def operation(
     csv: bool = False,
     errors: Sequence[int] = (),
     media_type: str = "application/json",
+    body: type[BaseModel] | None = None,
+    status: int = 200,
 ) -> Callable[[View], View]:
-    """Declare a route to the OpenAPI document (apply below the route decorator)."""
+    """Declare a route to the OpenAPI document (apply below the route decorator).
+
+    `body` is the JSON document the route reads (required when given); `status` the code it
+    answers on success (201 for a route that creates something).
+    """
 
     def declare(view: View) -> View:
-        declared = Operation(summary, tag, query, response, csv, tuple(errors), media_type)
+        declared = Operation(summary, tag, query, response, csv, tuple(errors), media_type, body, status)
         setattr(view, _ATTRIBUTE, declared)
         return view
 
@@ -134,8 +144,14 @@ def _operation_json(
         "description": description,
         "tags": [declared.tag if declared else rule.endpoint.partition(".")[0]],
         "parameters": parameters,
-        "responses": _responses(declared, models),
+        "responses": _responses(method, declared, models),
     }
+    if declared and declared.body:
+        models.add(declared.body)
+        result["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": _REF.format(model=declared.body.__name__)}}},
+        }
     return result
 
 
@@ -176,7 +192,7 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     return dict(schema)
 
 
-def _responses(declared: Operation | None, models: set[type[BaseModel]]) -> dict[str, Any]:
+def _responses(method: str, declared: Operation | None, models: set[type[BaseModel]]) -> dict[str, Any]:
     content: dict[str, Any] = {"application/json": {"schema": {"type": "object"}}}
     if declared and declared.media_type != "application/json":
         content = {declared.media_type: {"schema": {"type": "string"}}}
@@ -185,16 +201,14 @@ def _responses(declared: Operation | None, models: set[type[BaseModel]]) -> dict
         content = {"application/json": {"schema": {"$ref": _REF.format(model=declared.response.__name__)}}}
     if declared and declared.csv:
         content["text/csv"] = {"schema": {"type": "string"}}
-    responses: dict[str, Any] = {
-        "200": {
-            "description": "OK",
-            "headers": {
-                "ETag": {"description": "Send it back in If-None-Match.", "schema": {"type": "string"}}
-            },
-            "content": content,
-        },
-        "304": {"description": "Not modified since the ETag given in If-None-Match."},
-    }
+    succeeded = declared.status if declared else 200
+    success: dict[str, Any] = {"description": "Created" if succeeded == 201 else "OK", "content": content}
+    responses: dict[str, Any] = {str(succeeded): success}
+    if method == "GET":  # only reads carry an ETag (see http.py)
+        success["headers"] = {
+            "ETag": {"description": "Send it back in If-None-Match.", "schema": {"type": "string"}}
+        }
+        responses["304"] = {"description": "Not modified since the ETag given in If-None-Match."}
     problem = {"application/problem+json": {"schema": {"$ref": _REF.format(model="Problem")}}}
     codes = declared.errors if declared else (400, 404)
     for status in sorted({*codes, 401, 403, 429, 500, 503}):

@@ -18,7 +18,13 @@ class PublicModel(BaseModel):
 
 
 class Problem(PublicModel):
-    """An error (RFC 9457 problem details): what was wrong, in which field, and how to fix it."""
+    """An error (RFC 9457 problem details): what was wrong, in which field, and how to fix it.
+
+    Some problems carry extension members besides these (RFC 9457 section 3.2), e.g.
+    `required_scope` on a 401 or 403, `feed_id` on a 409: clients ignore those they do not know.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     type: str
     title: str
@@ -175,3 +181,37 @@ class Scores(PublicModel):
     weights: dict[str, float]
     pairs: list[PairScore]
     divergence: dict[str, float | None]
+
+
+class FeedSummary(PublicModel):
+    """A registered RSS or Atom feed as lists show it: where it is, whose, and how its polling goes."""
+
+    id: int
+    url: str
+    outlet: OutletRef | None = Field(
+        description="The outlet its articles are stored under (null: the feed's own)."
+    )
+    title: str | None = Field(description="The feed's own title, once it has been polled.")
+    status: str = Field(
+        description="active (polled), paused (not polled), or failing (its last polls failed)."
+    )
+    poll_interval_seconds: int
+    last_polled_at: dt.datetime | None
+    consecutive_failures: int
+
+
+class FeedDetail(FeedSummary):
+    """A feed with what its last poll left: the error, if any, and the validators sent back next time."""
+
+    last_error: str | None = Field(description="Why the last poll failed (null when it did not).")
+    etag: str | None = Field(description="The ETag the feed last answered (sent in If-None-Match).")
+    last_modified: str | None = Field(description="The Last-Modified it last answered.")
+    created_at: dt.datetime
+
+
+class FeedPage(PublicModel):
+    """A page of feeds, in the order they were registered; `next` as for events."""
+
+    items: list[FeedSummary]
+    next: str | None
+    next_cursor: str | None

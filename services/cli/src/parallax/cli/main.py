@@ -13,6 +13,7 @@ from parallax.cli.compare import compare
 from parallax.cli.database import db
 from parallax.cli.demo import demo
 from parallax.cli.events import events
+from parallax.cli.export import export
 from parallax.cli.ingest import ingest
 from parallax.cli.keys import keys
 from parallax.cli.rejected import rejected
@@ -48,6 +49,7 @@ cli.add_command(attributions)
 cli.add_command(cluster)
 cli.add_command(compare)
 cli.add_command(events)
+cli.add_command(export)
 cli.add_command(rejected)
 cli.add_command(db)
 cli.add_command(demo)
