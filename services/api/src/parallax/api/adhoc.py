@@ -13,13 +13,42 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from flask import Blueprint, current_app, request
+from pydantic import BaseModel, ConfigDict, Field
 
 from parallax.api.app import app_comparer, app_settings
 from parallax.api.auth import require_scope
 from parallax.api.errors import ProblemError
+from parallax.api.openapi import operation
 from parallax.api.scores import WeightsError, mean_distance_by_article, pair_distances, weights_for
 
 blueprint = Blueprint("adhoc", __name__, url_prefix="/v1")
+
+
+class CompareArticle(BaseModel):
+    """One article of `POST /v1/compare`: its text, and what is known of it."""
+
+    model_config = ConfigDict(json_schema_mode_override="validation")
+
+    text: str = Field(min_length=40, description="The article's full text (40 characters or more).")
+    title: str | None = None
+    outlet: str | None = Field(default=None, description="Who published it (default: Text 1, Text 2 …).")
+    language: str | None = Field(default=None, description="ISO 639-1 code; detected when absent.")
+    published: str | None = Field(default=None, description="ISO 8601 date or time.")
+    id: str | None = Field(default=None, description="Your id for it (default: its position, from 1).")
+    url: str | None = None
+
+
+class CompareRequest(BaseModel):
+    """The body of `POST /v1/compare`."""
+
+    model_config = ConfigDict(json_schema_mode_override="validation")
+
+    articles: list[CompareArticle] = Field(min_length=2, max_length=10)
+    profile: str | None = Field(default=None, description="A scoring profile (default: balanced).")
+    weights: dict[str, float] | None = Field(
+        default=None, description="Weights by component, instead of a profile."
+    )
+
 
 FEWEST_ARTICLES: Final = 2
 MOST_ARTICLES: Final = 10
@@ -28,6 +57,12 @@ _TEXT_FIELDS: Final = ("id", "outlet", "title", "language", "published", "url")
 
 @blueprint.post("/compare")
 @require_scope("read")  # a POST that stores nothing: readers may compare (open in a classroom)
+@operation(
+    summary="Compare 2 to 10 texts sent in the request",
+    tag="compare",
+    body=CompareRequest,
+    errors=(400, 415, 503),
+)
 def compare_articles() -> dict[str, Any]:
     """Annotate and compare the articles of the body; answer the report with its pairs' scores."""
     comparer = app_comparer(current_app)
