@@ -50,6 +50,7 @@ def test_a_batch_is_stored_its_bad_items_named_and_a_repeat_is_duplicates(
     report = first.get_json()
     assert report["counts"]["stored"] == 2
     assert len(report["article_ids"]) == 2
+    assert client.get(report["job"]).get_json()["counts"]["stored"] == 2
     [refused] = report["refusals"]
     assert refused["input"] == "/articles/2"
     assert "text" in refused["message"]

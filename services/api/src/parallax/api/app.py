@@ -77,10 +77,11 @@ def _blueprints() -> list[Any]:
     from parallax.api.events import blueprint as events
     from parallax.api.feeds import blueprint as feeds
     from parallax.api.health import blueprint as health
+    from parallax.api.jobs import blueprint as jobs
     from parallax.api.openapi import blueprint as docs
     from parallax.api.outlets import blueprint as outlets
 
-    return [health, events, articles, outlets, feeds, adhoc, docs]
+    return [health, events, articles, outlets, feeds, jobs, adhoc, docs]
 
 
 def app_settings(app: Flask) -> Settings:

@@ -171,6 +171,8 @@ def create_articles() -> tuple[dict[str, Any], int]:
             fix="See `refusals`: each names its input, what was wrong and how to fix it.",
             extra={"refusals": report["refusals"]},
         )
+    if report.get("run_id") is not None:
+        report["job"] = f"/v1/jobs/{report['run_id']}"
     return report, 201 if report["article_ids"] else 200
 
 
