@@ -196,3 +196,19 @@ def test_scores_follow_a_recomputed_comparison(client: FlaskClient, newsroom: An
     pairs = {(pair["a"], pair["b"]): pair for pair in after["pairs"]}
     assert pairs[(m1, t1)]["components"]["omissions"]["value"] == 0.0
     assert after != before
+
+
+def test_scores_explain_each_article_in_english_or_french_and_give_the_outlet_matrix(
+    client: FlaskClient, newsroom: Any
+) -> None:
+    t1 = str(newsroom.articles["t1"])
+    english = client.get("/v1/events/e1/scores").get_json()
+    assert any(sentence.startswith("This article quotes") for sentence in english["explanations"][t1])
+    french = client.get("/v1/events/e1/scores?lang=fr").get_json()
+    assert any(sentence.startswith("Cet article") for sentence in french["explanations"][t1])
+    assert french["explanations"][t1] != english["explanations"][t1]
+    matrix = english["matrix"]
+    assert sorted(matrix["outlets"]) == matrix["outlets"]
+    assert len(matrix["distances"]) == len(matrix["outlets"])
+    assert all(len(row) == len(matrix["outlets"]) for row in matrix["distances"])
+    assert client.get("/v1/events/e1/scores?lang=de").status_code == 400

@@ -39,7 +39,7 @@ def test_operations_declare_their_parameters_and_schemas(app: Flask) -> None:
     page = resolve(document, events["responses"]["200"]["content"]["application/json"]["schema"]["$ref"])
     assert set(page["properties"]) == {"items", "next", "next_cursor"}
     scores = document["paths"]["/v1/events/{event_id}/scores"]["get"]
-    assert [p["name"] for p in scores["parameters"]] == ["event_id", "profile", "weights"]
+    assert [p["name"] for p in scores["parameters"]] == ["event_id", "profile", "weights", "lang"]
     assert "404" in scores["responses"]
     problem = scores["responses"]["400"]["content"]["application/problem+json"]["schema"]["$ref"]
     assert "fix" in resolve(document, problem)["properties"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, current_app, request
@@ -19,16 +19,19 @@ from parallax.api.app import app_engine, app_settings
 from parallax.api.auth import require_scope
 from parallax.api.caching import BoundedCache
 from parallax.api.errors import ProblemError
+from parallax.api.explain import explain_article
 from parallax.api.http import csv_columns, csv_response, flatten, list_response, wants_csv
 from parallax.api.openapi import operation
 from parallax.api.pagination import PageRequest, after_newest_first, newest_first, next_page, page_request
 from parallax.api.params import LARGEST_ID, Moment, PageParameters, QueryParameters, parse_query
+from parallax.api.profiles import outlet_matrix
 from parallax.api.schemas import (
     Comparison,
     EventArticle,
     EventDetail,
     EventPage,
     EventSummary,
+    OutletMatrix,
     OutletRef,
     PairScore,
     Scores,
@@ -96,6 +99,7 @@ class ScoresQuery(QueryParameters):
         description=f"A weight profile: {', '.join(PROFILES)} (default balanced).",
     )
     weights: str | None = Field(default=None, max_length=500, description=_WEIGHTS_FIX)
+    lang: Literal["en", "fr"] = Field(default="en", description="The language of the explanations: en or fr.")
 
 
 def events_page(session: Session, query: EventQuery, page: PageRequest) -> tuple[list[EventSummary], bool]:
@@ -265,7 +269,7 @@ def event_scores(
         identity = _comparison_identity(session, event_id)
         if identities is not None:
             identities.put(event_id, identity)
-    key = (event_id, profile, tuple(sorted(weights.items())), identity)
+    key = (event_id, profile, tuple(sorted(weights.items())), query.lang, identity)
     if cache is not None and (found := cache.get(key)) is not None:
         return found
     comparison = event_comparison(session, event_id)
@@ -276,6 +280,11 @@ def event_scores(
         weights=weights,
         pairs=[PairScore.model_validate(pair.to_json()) for pair in pairs],
         divergence=mean_distance_by_article(pairs),
+        explanations={
+            str(article["id"]): explain_article(comparison.report, str(article["id"]), query.lang)
+            for article in comparison.report.get("articles") or []
+        },
+        matrix=OutletMatrix.model_validate(outlet_matrix(comparison.report, pairs)),
     )
     if cache is not None:
         cache.put(key, scores)

@@ -173,6 +173,13 @@ class PairScore(PublicModel):
     components: dict[str, ComponentScore]
 
 
+class OutletMatrix(PublicModel):
+    """The mean composite distance between the articles of every two outlets of the event."""
+
+    outlets: list[str]
+    distances: list[list[float | None]]
+
+
 class Scores(PublicModel):
     """Every pair's distance, and each article's mean distance to the others (its divergence)."""
 
@@ -181,6 +188,11 @@ class Scores(PublicModel):
     weights: dict[str, float]
     pairs: list[PairScore]
     divergence: dict[str, float | None]
+    explanations: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per article, plain-language sentences built from the evidence (in `lang`).",
+    )
+    matrix: OutletMatrix | None = Field(default=None, description="Mean distance between every two outlets.")
 
 
 class FeedSummary(PublicModel):
