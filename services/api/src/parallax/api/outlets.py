@@ -15,8 +15,9 @@ from parallax.api.http import list_response
 from parallax.api.openapi import operation
 from parallax.api.pagination import PageRequest, next_page, page_request
 from parallax.api.params import LARGEST_ID, PageParameters, parse_query
+from parallax.api.profiles import blind_spots, outlet_profile
 from parallax.api.schemas import OutletDetail, OutletEvent, OutletPage, OutletSummary
-from parallax.shared.models import Article, Event, EventMembership, Outlet
+from parallax.shared.models import Article, Event, EventComparison, EventMembership, EventStatus, Outlet
 
 blueprint = Blueprint("outlets", __name__, url_prefix="/v1")
 
@@ -122,3 +123,61 @@ def get_outlet(outlet_id: int) -> dict[str, Any]:
     events_listed = app_settings(current_app).api_page_size
     with Session(app_engine(current_app)) as session:
         return outlet_detail(session, outlet_id, events_listed=events_listed).model_dump(mode="json")
+
+
+# The events an outlet's profile and blind spots are read over: the most recent ones.
+PROFILE_EVENTS: Final = 500
+
+
+def outlet_profile_document(session: Session, outlet_id: int) -> dict[str, Any]:
+    """The outlet's profile over the latest compared events it covered, and its blind spots
+    among the latest events of the store (`PROFILE_EVENTS` each)."""
+    outlet = session.get(Outlet, outlet_id) if outlet_id <= LARGEST_ID else None
+    if outlet is None:
+        raise ProblemError(
+            404,
+            "Not Found",
+            f"there is no outlet {outlet_id}",
+            field="outlet_id",
+            fix="Take an id from GET /v1/outlets.",
+        )
+    latest_events = (
+        select(Event.id)
+        .where(Event.status == EventStatus.OPEN)
+        .order_by(col(Event.last_published).desc().nulls_last(), col(Event.id).desc())
+        .limit(PROFILE_EVENTS)
+        .subquery()
+    )
+    coverage: dict[str, set[str]] = {}
+    rows = session.exec(
+        select(EventMembership.event_id, Outlet.name)
+        .join(Article, col(Article.id) == EventMembership.article_id)
+        .join(Outlet, col(Outlet.id) == Article.outlet_id)
+        .where(col(EventMembership.event_id).in_(select(latest_events.c.id)))
+    ).all()
+    for event_id, name in rows:
+        coverage.setdefault(event_id, set()).add(name)
+    covered = [event_id for event_id, names in coverage.items() if outlet.name in names]
+    reports = [
+        dict(data)
+        for data in session.exec(
+            select(EventComparison.data).where(col(EventComparison.event_id).in_(covered))
+        ).all()
+    ]
+    return {
+        "outlet": {"id": outlet.id, "name": outlet.name},
+        "profile": outlet_profile(outlet.name, reports),
+        "blind_spots": blind_spots(outlet.name, coverage),
+        "over_events": len(coverage),
+    }
+
+
+@blueprint.get("/outlets/<int:outlet_id>/profile")
+@require_scope("read")
+@operation(summary="An outlet's profile across events, and its blind spots", tag="outlets", errors=(404,))
+def get_outlet_profile(outlet_id: int) -> dict[str, Any]:
+    """Whom the outlet quotes, what it tends to leave out, its loaded words, whose text it
+    reuses (over its compared events), and the events most comparable outlets covered and it
+    did not."""
+    with Session(app_engine(current_app)) as session:
+        return outlet_profile_document(session, outlet_id)
