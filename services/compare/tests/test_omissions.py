@@ -208,3 +208,43 @@ def test_bylines_and_short_sentences_are_no_units() -> None:
     assert all(
         byline not in span.text for unit in found.units for spans in unit.evidence.values() for span in spans
     )
+
+
+def test_an_article_reporting_the_speaker_saying_part_of_it_carries_the_unit() -> None:
+    from parallax.compare.align import align as align_articles
+    from parallax.compare.omissions import omissions as find_omissions
+
+    from .conftest import simple_annotation
+
+    quote = (
+        "The budget plan decimates food programs for struggling families and weakens protections "
+        "for the elderly and the sick, Senator Grey said on Tuesday."
+    )
+    other = "Senator Grey, speaking in Ohio, said struggling families would lose food programs."
+    filler = "The vote on the budget is expected next week in the Senate chamber in Washington."
+
+    def article(article_id: str, text: str, quoted: bool) -> Article:
+        attributions = []
+        if quoted:
+            start = text.index("Senator Grey")
+            first = text.index(". ")  # the attribution holds the first sentence only
+            attributions.append(
+                {
+                    "kind": "indirect",
+                    "content": {"start": 0, "end": first, "text": text[:first]},
+                    "source": {"start": start, "end": start + 12, "text": "Senator Grey"},
+                    "speaker": "person/grey",
+                    "source_type": "official",
+                }
+            )
+        annotation = simple_annotation(article_id, text, attributions=attributions)
+        return Article.from_record({"id": article_id, "text": text}, annotation)
+
+    carrying = [article("a", f"{quote} {filler}", True), article("b", f"{quote} {filler}", True)]
+    with_speaker = article("c", f"{other} {filler}", True)
+    without = article("c", f"{other} {filler}", False)
+    found_with = find_omissions([*carrying, with_speaker], align_articles([*carrying, with_speaker]))
+    found_without = find_omissions([*carrying, without], align_articles([*carrying, without]))
+    [quoted_unit] = [unit for unit in found_without.units if "person/grey" in unit.speakers]
+    assert [o.unit for o in found_without.by_article["c"]] == [quoted_unit.id]
+    assert found_with.by_article["c"] == ()
