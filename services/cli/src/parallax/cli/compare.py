@@ -52,6 +52,7 @@ def compare(
     Nothing is stored. A record that cannot be read, or lacks the --group-by field, is
     reported on standard error and left out; the others are compared.
     """
+    from parallax.api.explain import explain_article
     from parallax.api.scores import event_pairs_json
     from parallax.cli.annotate import annotate_records, finish_file_run, read_article_records
     from parallax.compare.article import articles_from
@@ -68,6 +69,10 @@ def compare(
         )
         # the API's framing distances, from the measurements alone (profile "balanced")
         event_report["pairs"] = event_pairs_json(event_report)
+        event_report["explanations"] = {
+            str(article["id"]): explain_article(event_report, str(article["id"]), "en")
+            for article in event_report["articles"]
+        }
         report_events.append(event_report)
     report = {
         "version": COMPARISON_VERSION,

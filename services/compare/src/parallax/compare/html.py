@@ -63,7 +63,8 @@ def _event_section(event: Mapping[str, Any]) -> str:
         f"<h2>{escape(str(headline))}</h2>"
         f'<p class="meta">Event {escape(str(event.get("event")))} · {len(articles)} articles</p>'
         f'<div class="columns">{columns}</div>'
-        f"{_omissions_html(event, articles)}{_sources_html(event, articles)}{_labels_html(event)}"
+        f"{_explanations_html(event, articles)}{_omissions_html(event, articles)}"
+        f"{_sources_html(event, articles)}{_labels_html(event)}"
         f"{_substitutions_html(event)}{_reuse_html(event, articles)}"
         "</section>"
     )
@@ -142,6 +143,19 @@ def highlighted(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
 
 def _label(articles: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return {str(a["id"]): str(a.get("outlet") or a["id"]) for a in articles}
+
+
+def _explanations_html(event: Mapping[str, Any], articles: Sequence[Mapping[str, Any]]) -> str:
+    """Each article in plain words, when the report carries explanations."""
+    names = _label(articles)
+    explained = event.get("explanations") or {}
+    items = [
+        f"<h4>{escape(names.get(str(article_id), str(article_id)))}</h4>"
+        f"<ul>{''.join(f'<li>{escape(str(sentence))}</li>' for sentence in sentences)}</ul>"
+        for article_id, sentences in explained.items()
+        if sentences
+    ]
+    return f"<h3>In plain words</h3>{''.join(items)}" if items else ""
 
 
 def _omissions_html(event: Mapping[str, Any], articles: Sequence[Mapping[str, Any]]) -> str:
