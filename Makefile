@@ -55,6 +55,8 @@ bench: $(BENCH_INSTALLED) ## Run the benchmarks (ratios against peers measured i
 	$(BIN)/python benchmarks/cluster_scale.py --json benchmarks/results/cluster_scale.json
 	$(BIN)/python benchmarks/compare_speed.py --set ecbplus --json benchmarks/results/compare_speed_ecbplus.json
 	$(BIN)/python benchmarks/compare_speed.py --set basil --json benchmarks/results/compare_speed_basil.json
+	$(BIN)/python benchmarks/api_compare_latency.py --json benchmarks/results/api_compare_latency.json
+	$(BIN)/python benchmarks/api_load.py --json benchmarks/results/api_load.json  # needs ab (apache2-utils) and PostgreSQL
 
 eval: $(BENCH_INSTALLED) ## Score quality on the real evaluation sets (../shared/data) with the shared scorers
 	$(BIN)/python benchmarks/attribution_quality.py --set polnear-dev --per-kind
@@ -63,6 +65,7 @@ eval: $(BENCH_INSTALLED) ## Score quality on the real evaluation sets (../shared
 	$(BIN)/python benchmarks/compare_omissions.py --json benchmarks/results/compare_omissions.json
 	$(BIN)/python benchmarks/compare_wording.py --json benchmarks/results/compare_wording.json
 	$(BIN)/python benchmarks/compare_reuse.py --json benchmarks/results/compare_reuse.json
+	$(BIN)/python benchmarks/api_validity.py --json benchmarks/results/api_validity.json
 
 up: ## Start PostgreSQL and Redis and migrate, with Docker Compose (docker/compose.yaml)
 	docker compose -f docker/compose.yaml up -d --build
