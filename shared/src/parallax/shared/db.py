@@ -134,3 +134,15 @@ def shared_engine(url: str) -> Engine:
     engine = create_db_engine(url)
     ensure_schema(engine)
     return engine
+
+
+@contextmanager
+def storage_errors(doing: str) -> Iterator[None]:
+    """Turn a database that stops answering into a transient failure (retry later), saying
+    what was being done: `with storage_errors("storing the events"): ...`."""
+    try:
+        yield
+    except sa.exc.OperationalError as error:
+        raise StorageUnavailableError(
+            f"the database stopped answering while {doing}: {error.orig}"
+        ) from error

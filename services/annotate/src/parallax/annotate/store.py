@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 
 from parallax.annotate.annotate import ArticleInput, annotate_many, annotator_versions, headline_in_text
 from parallax.annotate.annotation import Annotation
-from parallax.shared.errors import StorageUnavailableError
+from parallax.shared.db import storage_errors
 from parallax.shared.models import Stage, Status, utc_now
 from parallax.shared.offsets import OffsetMap
 
@@ -54,7 +54,7 @@ def annotate_stored(
     3. write each annotation and its actor index, and move the article to the `annotated` stage.
     """
     report = AnnotateReport()
-    try:
+    with storage_errors("annotating"):
         for page in _pages(engine, article_ids, report):
             # 1.
             todo = [row for row in page if force or not _is_current(row)]
@@ -63,10 +63,6 @@ def annotate_stored(
             _annotate_page(engine, todo, report, batch_size)
             if progress is not None:
                 progress(len(page))
-    except sa.exc.OperationalError as error:
-        raise StorageUnavailableError(
-            f"the database stopped answering while annotating: {error.orig}"
-        ) from error
     return report
 
 

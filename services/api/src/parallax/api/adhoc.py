@@ -12,12 +12,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Final
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, Field
 
 from parallax.api.app import app_comparer, app_settings
 from parallax.api.auth import require_scope
 from parallax.api.errors import ProblemError
+from parallax.api.http import json_object_body
 from parallax.api.openapi import operation
 from parallax.api.scores import WeightsError, mean_distance_by_article, pair_distances, weights_for
 
@@ -74,7 +75,7 @@ def compare_articles() -> dict[str, Any]:
             fix="Run the API with `parallax serve`, which gives it the pipeline.",
         )
     settings = app_settings(current_app)
-    body = _json_body()
+    body = json_object_body('{"articles": [{"text": "…"}, {"text": "…"}]}')
     records = compare_request_records(
         body, min_chars=settings.min_article_chars, max_chars=settings.max_article_chars
     )
@@ -169,20 +170,6 @@ def _weights(body: Mapping[str, Any]) -> dict[str, float]:
     except WeightsError as error:
         field = "/weights" if weights is not None else "/profile"
         raise _invalid(field, str(error), "Leave it out for the 'balanced' profile.") from error
-
-
-def _json_body() -> Mapping[str, Any]:
-    if not request.is_json:
-        raise ProblemError(
-            415,
-            "Unsupported Media Type",
-            "the body is not JSON",
-            fix="Send JSON with Content-Type: application/json.",
-        )
-    body = request.get_json(silent=True)
-    if not isinstance(body, Mapping):
-        raise _invalid("", "the body is not a JSON object", 'Send {"articles": [...]}.')
-    return body
 
 
 def _is_date(value: str) -> bool:

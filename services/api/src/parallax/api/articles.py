@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from parallax.api.app import app_engine, app_ingester, app_settings
 from parallax.api.auth import require_scope
 from parallax.api.errors import ProblemError
-from parallax.api.http import list_response
+from parallax.api.http import json_object_body, list_response
 from parallax.api.openapi import operation
 from parallax.api.pagination import PageRequest, after_newest_first, newest_first, next_page, page_request
 from parallax.api.params import LARGEST_ID, Moment, PageParameters, parse_query
@@ -159,7 +159,9 @@ def create_articles() -> tuple[dict[str, Any], int]:
             "this API process was started without the ingest pipeline",
             fix="Run the API with `parallax serve`, which gives it the pipeline.",
         )
-    records, urls = article_request(_json_object())
+    records, urls = article_request(
+        json_object_body('{"articles": [{"outlet": "…", "title": "…", "text": "…"}]}')
+    )
     report = ingester(app_engine(current_app), app_settings(current_app), records, urls)
     counts = report["counts"]
     if counts["rejected"] and not (counts["stored"] + counts["duplicates"] + counts["revisions"]):
@@ -227,19 +229,3 @@ def article_request(body: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list
                 fix='Send {"outlet": "…", "title": "…", "text": "…"}.',
             )
     return [dict(item) for item in items], []
-
-
-def _json_object() -> Mapping[str, Any]:
-    if not request.is_json:
-        raise ProblemError(
-            415,
-            "Unsupported Media Type",
-            "the body is not JSON",
-            fix="Send JSON with Content-Type: application/json.",
-        )
-    body = request.get_json(silent=True)
-    if not isinstance(body, Mapping):
-        raise ProblemError(
-            400, "Invalid Request", "the body is not a JSON object", field="", fix='Send {"articles": [...]}.'
-        )
-    return body

@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 from parallax.api.app import app_engine, app_settings
 from parallax.api.auth import require_scope
 from parallax.api.errors import ProblemError
-from parallax.api.http import list_response
+from parallax.api.http import json_body, list_response
 from parallax.api.openapi import operation
 from parallax.api.pagination import PageRequest, next_page, page_request
 from parallax.api.params import LARGEST_ID, PageParameters, parse_query
@@ -287,17 +287,6 @@ def _invalid(field: str, detail: str, fix: str) -> ProblemError:
     return ProblemError(400, "Invalid Request", detail, field=field, fix=fix)
 
 
-def _json_body() -> Any:
-    if not request.is_json:
-        raise ProblemError(
-            415,
-            "Unsupported Media Type",
-            "the body is not JSON",
-            fix='Send JSON with Content-Type: application/json, e.g. {"url": "https://example.org/rss.xml"}.',
-        )
-    return request.get_json(silent=True)
-
-
 @blueprint.post("/feeds")
 @operation(
     summary="Register a feed to poll",
@@ -310,7 +299,7 @@ def _json_body() -> Any:
 def create_feed() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Store the feed (and its outlet, by name, when new) to be polled every
     `poll_interval_seconds`. Needs the write scope. 409 when the URL is registered already."""
-    registration = registration_from(_json_body())
+    registration = registration_from(json_body('{"url": "https://example.org/rss.xml"}'))
     with session_scope(app_engine(current_app)) as session:
         feed = register_feed(session, registration)
         detail = feed_detail(session, feed)

@@ -18,6 +18,7 @@ from flask import Flask, Response, current_app, request
 from pydantic import BaseModel
 
 from parallax.api.app import app_settings
+from parallax.api.errors import ProblemError
 
 CSV: Final = "text/csv"
 JSON: Final = "application/json"
@@ -134,3 +135,26 @@ def _cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Headers"] = _ALLOWED_REQUEST_HEADERS
         response.headers["Access-Control-Max-Age"] = _PREFLIGHT_MAX_AGE
     return response
+
+
+def json_body(example: str) -> Any:
+    """The request's JSON body (any JSON value); 415 problem when it is not JSON, its fix
+    showing `example`."""
+    if not request.is_json:
+        raise ProblemError(
+            415,
+            "Unsupported Media Type",
+            "the body is not JSON",
+            fix=f"Send JSON with Content-Type: application/json, e.g. {example}.",
+        )
+    return request.get_json(silent=True)
+
+
+def json_object_body(example: str) -> Mapping[str, Any]:
+    """The request's JSON body, which must be an object; 415 or 400 problems otherwise."""
+    body = json_body(example)
+    if not isinstance(body, Mapping):
+        raise ProblemError(
+            400, "Invalid Request", "the body is not a JSON object", field="", fix=f"Send {example}."
+        )
+    return body

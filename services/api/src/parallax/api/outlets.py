@@ -57,8 +57,8 @@ def outlet_summary(outlet: Outlet, article_count: int) -> OutletSummary:
     )
 
 
-def outlet_detail(session: Session, outlet_id: int, *, events_listed: int) -> OutletDetail:
-    """An outlet with its article count and the `events_listed` latest events it covered."""
+def outlet_or_404(session: Session, outlet_id: int) -> Outlet:
+    """The outlet, or a 404 problem saying where ids come from."""
     outlet = session.get(Outlet, outlet_id) if outlet_id <= LARGEST_ID else None
     if outlet is None:
         raise ProblemError(
@@ -68,6 +68,12 @@ def outlet_detail(session: Session, outlet_id: int, *, events_listed: int) -> Ou
             field="outlet_id",
             fix="Take an id from GET /v1/outlets.",
         )
+    return outlet
+
+
+def outlet_detail(session: Session, outlet_id: int, *, events_listed: int) -> OutletDetail:
+    """An outlet with its article count and the `events_listed` latest events it covered."""
+    outlet = outlet_or_404(session, outlet_id)
     article_count = session.exec(
         select(sa.func.count()).select_from(Article).where(col(Article.outlet_id) == outlet_id)
     ).one()
@@ -132,15 +138,7 @@ PROFILE_EVENTS: Final = 500
 def outlet_profile_document(session: Session, outlet_id: int) -> dict[str, Any]:
     """The outlet's profile over the latest compared events it covered, and its blind spots
     among the latest events of the store (`PROFILE_EVENTS` each)."""
-    outlet = session.get(Outlet, outlet_id) if outlet_id <= LARGEST_ID else None
-    if outlet is None:
-        raise ProblemError(
-            404,
-            "Not Found",
-            f"there is no outlet {outlet_id}",
-            field="outlet_id",
-            fix="Take an id from GET /v1/outlets.",
-        )
+    outlet = outlet_or_404(session, outlet_id)
     latest_events = (
         select(Event.id)
         .where(Event.status == EventStatus.OPEN)

@@ -39,7 +39,8 @@ from parallax.cluster.pool import (
     Split,
     stream_order,
 )
-from parallax.shared.errors import PermanentError, StorageUnavailableError
+from parallax.shared.db import storage_errors
+from parallax.shared.errors import PermanentError
 from parallax.shared.models import (
     Article,
     Event,
@@ -95,7 +96,7 @@ def cluster_stored(
        publication, write the memberships and the events, move the articles to `clustered`.
     """
     report = ClusterReport()
-    with _storage_errors("clustering"):
+    with storage_errors("clustering"):
         # 1.
         for page in _pending_pages(engine, article_ids, report):
             # 2.
@@ -253,7 +254,7 @@ def merge_stored(*, engine: Engine) -> list[Merge]:
     2. move the absorbed events' articles to the events that kept them, mark the absorbed
        events `merged` (naming their keeper) and sum up the keepers again.
     """
-    with _storage_errors("merging"), _writing(engine) as (connection, live):
+    with storage_errors("merging"), _writing(engine) as (connection, live):
         # 1.
         merges = live.pool.merge_pass()
         # 2.
@@ -299,7 +300,7 @@ def split_pass_stored(*, engine: Engine) -> list[Split]:
     2. run the pass; store each split as an operator's is stored (the new event names the
        one it left in `split_from`), in the pass's order.
     """
-    with _storage_errors("splitting"), _writing(engine) as (connection, live):
+    with storage_errors("splitting"), _writing(engine) as (connection, live):
         # 1.
         looked_at = [
             int(member)
@@ -338,7 +339,7 @@ def split_stored(event_id: str, groups: Sequence[Sequence[int]], *, engine: Engi
     in `split_from`. Every article of the event must be in exactly one group. Returns the
     events' ids in the order of the groups.
     """
-    with _storage_errors("splitting"), _writing(engine) as (connection, live):
+    with storage_errors("splitting"), _writing(engine) as (connection, live):
         members = _open_event_members(connection, event_id)
         _check_groups(event_id, members, groups)
         features = _stored_features(connection, members)
@@ -490,17 +491,6 @@ class _LivePool:
 
 # One pool per engine (per database, per process); empty until the first assignment.
 _live_pools: weakref.WeakKeyDictionary[Engine, _LivePool] = weakref.WeakKeyDictionary()
-
-
-@contextmanager
-def _storage_errors(doing: str) -> Iterator[None]:
-    """A database that stops answering is a transient failure: retry later."""
-    try:
-        yield
-    except sa.exc.OperationalError as error:
-        raise StorageUnavailableError(
-            f"the database stopped answering while {doing}: {error.orig}"
-        ) from error
 
 
 @contextmanager

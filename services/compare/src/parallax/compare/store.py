@@ -9,8 +9,7 @@ event twice, or from two workers at once, leaves one current row.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,7 @@ from sqlmodel import SQLModel
 
 from parallax.compare.article import Article, ComparisonInputError
 from parallax.compare.comparison import COMPARISON_VERSION, compare_event, membership_key
-from parallax.shared.errors import StorageUnavailableError
+from parallax.shared.db import storage_errors
 from parallax.shared.models import utc_now
 
 logger = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ def compare_stored(event_ids: Sequence[str] | None, *, engine: Engine, force: bo
     alone unless `force`.
     """
     report = CompareReport()
-    with _storage_errors("reading the events to compare"), engine.connect() as connection:
+    with storage_errors("reading the events to compare"), engine.connect() as connection:
         wanted = list(event_ids) if event_ids is not None else _events_with_members(connection)
         known = _existing_events(connection, wanted)
     report.missing = [event_id for event_id in wanted if event_id not in known]
@@ -58,13 +57,13 @@ def compare_stored(event_ids: Sequence[str] | None, *, engine: Engine, force: bo
 def stored_comparison(event_id: str, *, engine: Engine) -> dict[str, Any] | None:
     """The stored report of an event, or None when it has not been compared."""
     table = _table("event_comparison")
-    with _storage_errors("reading a comparison"), engine.connect() as connection:
+    with storage_errors("reading a comparison"), engine.connect() as connection:
         row = connection.execute(sa.select(table.c.data).where(table.c.event_id == event_id)).first()
     return dict(row.data) if row is not None else None
 
 
 def _compare_one(engine: Engine, event_id: str, report: CompareReport, force: bool) -> None:
-    with _storage_errors(f"reading event {event_id}"), engine.connect() as connection:
+    with storage_errors(f"reading event {event_id}"), engine.connect() as connection:
         articles, left_out = _event_articles(connection, event_id)
         stored = _stored_key(connection, event_id)
     key = membership_key(articles)
@@ -74,7 +73,7 @@ def _compare_one(engine: Engine, event_id: str, report: CompareReport, force: bo
     comparison = compare_event(event_id, articles)
     data = comparison.to_json()
     data["left_out"] = [{"article": article_id, "reason": reason} for article_id, reason in left_out.items()]
-    with _storage_errors(f"storing the comparison of event {event_id}"), engine.begin() as connection:
+    with storage_errors(f"storing the comparison of event {event_id}"), engine.begin() as connection:
         _write(connection, event_id, key, len(articles), data)
     report.compared.append(event_id)
     if left_out:
@@ -164,17 +163,6 @@ def _existing_events(connection: Connection, event_ids: Sequence[str]) -> set[st
         chunk = list(event_ids[start : start + 500])
         found.update(row.id for row in connection.execute(sa.select(event.c.id).where(event.c.id.in_(chunk))))
     return found
-
-
-@contextmanager
-def _storage_errors(doing: str) -> Iterator[None]:
-    """A database that stops answering is a transient failure: retry later."""
-    try:
-        yield
-    except sa.exc.OperationalError as error:
-        raise StorageUnavailableError(
-            f"the database stopped answering while {doing}: {error.orig}"
-        ) from error
 
 
 def _table(name: str) -> sa.Table:
