@@ -3,7 +3,6 @@ stored as `parallax ingest` stores them, refusals named by their place in the re
 repeat recognised as duplicates; writes need a key with the write scope."""
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,23 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 
 from parallax.api.auth import create_key
-from parallax.cli.api_app import create_api_app
-from parallax.shared.config import Settings
 from parallax.shared.db import session_scope
 
-SEED_EVENT = (
-    Path(__file__).parents[1] / "services" / "compare" / "tests" / "data" / "seed_event" / "articles.jsonl"
-)
-
-
-@pytest.fixture
-def client(engine: Engine) -> FlaskClient:
-    settings = Settings(
-        database_url=engine.url.render_as_string(hide_password=False), api_keys_required=False
-    )
-    app = create_api_app(settings)
-    app.config["TESTING"] = True
-    return app.test_client()
+from .conftest import SEED_EVENT
 
 
 @pytest.fixture

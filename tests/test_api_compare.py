@@ -3,29 +3,11 @@ two to ten texts in, the report with its pairs' scores out; bad bodies are probl
 name the field and the fix."""
 
 import json
-from pathlib import Path
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
-from sqlalchemy.engine import Engine
 
-from parallax.cli.api_app import create_api_app
-from parallax.shared.config import Settings
-
-SEED_EVENT = (
-    Path(__file__).parents[1] / "services" / "compare" / "tests" / "data" / "seed_event" / "articles.jsonl"
-)
-
-
-@pytest.fixture
-def client(engine: Engine) -> FlaskClient:
-    settings = Settings(
-        database_url=engine.url.render_as_string(hide_password=False), api_keys_required=False
-    )
-    app = create_api_app(settings)
-    app.config["TESTING"] = True
-    return app.test_client()
+from .conftest import SEED_EVENT
 
 
 def articles() -> list[dict[str, Any]]:
