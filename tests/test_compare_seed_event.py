@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from parallax.cli.annotate import annotate_records
-from parallax.compare.article import articles_from
+from parallax.compare.article import articles_from, evidence_in
 from parallax.compare.comparison import compare_event
 
 FRENCH_ACCOUNT = (
@@ -64,9 +64,9 @@ def test_the_elysee_account_is_the_seeds_main_omission(report: dict[str, Any]) -
     omitted = report["omissions"]["by_article"][SEED]
     assert omitted, "the seed should omit what the three French-account articles all carry"
     first = omitted[0]
-    evidence = " ".join(span["text"] for span in _spans(first)).lower()
+    evidence = " ".join(span["text"] for _, span in evidence_in(first)).lower()
     assert any(word in evidence for word in ELYSEE_ACCOUNT), evidence
-    assert SEED not in {span["article"] for span in _spans(first)}
+    assert SEED not in {span["article"] for _, span in evidence_in(first)}
 
 
 def test_the_seed_uses_more_distancing_language_than_the_event(report: dict[str, Any]) -> None:
@@ -79,16 +79,6 @@ def test_the_seed_uses_more_distancing_language_than_the_event(report: dict[str,
     assert row["count"] >= 1
     assert row["per_1000"] > row["event_mean"]
     assert any(span["text"].lower().startswith("martèle") for span in row["spans"])
-
-
-def _spans(value: Any) -> list[dict[str, Any]]:
-    if isinstance(value, dict):
-        if {"article", "start", "end", "text"} <= value.keys():
-            return [value]
-        return [span for item in value.values() for span in _spans(item)]
-    if isinstance(value, list):
-        return [span for item in value for span in _spans(item)]
-    return []
 
 
 def test_the_explanation_says_whom_the_seed_quotes_and_what_it_leaves_out(report: dict[str, Any]) -> None:

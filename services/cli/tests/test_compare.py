@@ -10,6 +10,7 @@ from typing import Any
 from click.testing import Result
 
 from parallax.cli import exit_codes
+from parallax.compare.article import evidence_in
 
 Invoke = Callable[..., Result]
 SEED_EVENT = Path(__file__).parents[2] / "compare" / "tests" / "data" / "seed_event" / "articles.jsonl"
@@ -25,16 +26,6 @@ def write(path: Path, records: list[dict[str, Any]], *extra: str) -> Path:
         "\n".join([*(json.dumps(r, ensure_ascii=False) for r in records), *extra]) + "\n", encoding="utf-8"
     )
     return path
-
-
-def spans_in(value: Any) -> list[dict[str, Any]]:
-    if isinstance(value, dict):
-        if {"article", "start", "end", "text"} <= value.keys():
-            return [value]
-        return [span for item in value.values() for span in spans_in(item)]
-    if isinstance(value, list):
-        return [span for item in value for span in spans_in(item)]
-    return []
 
 
 def test_grouped_by_a_field_every_event_is_compared_with_spans_into_the_texts(
@@ -61,7 +52,7 @@ def test_grouped_by_a_field_every_event_is_compared_with_spans_into_the_texts(
     assert event["event"] == "call"
     texts = {article["id"]: article["text"] for article in event["articles"]}
     assert set(texts) == {record["id"] for record in records}
-    spans = [span for span in spans_in(event) if span.get("field", "text") == "text"]
+    spans = [span for _, span in evidence_in(event) if span.get("field", "text") == "text"]
     assert spans
     # every evidence span points at the characters it quotes (up to the cleaning of spaces)
     for span in spans:

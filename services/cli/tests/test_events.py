@@ -5,31 +5,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import Result
 
 from parallax.cli import exit_codes
 
+from .conftest import BILINGUAL
+
 Invoke = Callable[..., Result]
-BILINGUAL = Path(__file__).parents[2] / "cluster" / "tests" / "data" / "bilingual" / "articles.jsonl"
-# Three reports of one phone call and one of the ECB's rate rise.
-CHOSEN = ("bi-en-01", "bi-en-02", "bi-en-03", "bi-en-12")
-
-
-@pytest.fixture
-def annotated(invoke: Invoke, tmp_path: Path) -> list[int]:
-    """The chosen articles ingested and annotated; their ids."""
-    records = [json.loads(line) for line in BILINGUAL.read_text(encoding="utf-8").splitlines()]
-    source = tmp_path / "chosen.jsonl"
-    source.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records if r["id"] in CHOSEN),
-        encoding="utf-8",
-    )
-    ingested = invoke("ingest", str(source), "--json")
-    assert ingested.exit_code == exit_codes.OK, ingested.output
-    assert invoke("annotate", "--stored").exit_code == exit_codes.OK
-    ids: list[int] = json.loads(ingested.output)["article_ids"]
-    return ids
 
 
 def listed(invoke: Invoke, *options: str) -> list[dict[str, Any]]:

@@ -16,27 +16,15 @@ from parallax.api.scores import COMPONENTS, pair_distances, weights_for
 from parallax.cli import exit_codes, export
 
 Invoke = Callable[..., Result]
-BILINGUAL = Path(__file__).parents[2] / "cluster" / "tests" / "data" / "bilingual" / "articles.jsonl"
-# Three reports of one phone call and one of the ECB's rate rise.
-CHOSEN = ("bi-en-01", "bi-en-02", "bi-en-03", "bi-en-12")
 
 
 @pytest.fixture
-def compared(invoke: Invoke, tmp_path: Path) -> list[int]:
+def compared(invoke: Invoke, annotated: list[int]) -> list[int]:
     """The chosen articles ingested, annotated, put in events and compared; their ids."""
-    records = [json.loads(line) for line in BILINGUAL.read_text(encoding="utf-8").splitlines()]
-    source = tmp_path / "chosen.jsonl"
-    source.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records if r["id"] in CHOSEN),
-        encoding="utf-8",
-    )
-    ingested = invoke("ingest", str(source), "--json")
-    assert ingested.exit_code == exit_codes.OK, ingested.output
-    for command in (("annotate", "--stored"), ("events", "assign"), ("events", "compare")):
+    for command in (("events", "assign"), ("events", "compare")):
         result = invoke(*command)
         assert result.exit_code == exit_codes.OK, result.output
-    ids: list[int] = json.loads(ingested.output)["article_ids"]
-    return ids
+    return annotated
 
 
 def exported(invoke: Invoke, *args: str) -> Result:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from parallax.compare import store
+from parallax.compare.article import evidence_in
 from parallax.compare.comparison import COMPARISON_VERSION
 from parallax.compare.store import compare_stored, stored_comparison
 from parallax.compare.tasks import compare_event, register_tasks
@@ -64,7 +65,7 @@ def test_an_event_is_compared_once_and_stored_with_its_version(
     # the third article lacks the Elysee's sentence, which both others carry
     omitted = data["omissions"]["by_article"][str(ids[2])]
     assert omitted
-    assert all(span["article"] != str(ids[2]) for span in _spans(omitted))
+    assert all(span["article"] != str(ids[2]) for _, span in evidence_in(omitted))
 
     again = compare_stored(["e000001"], engine=engine)
     assert (again.compared, again.up_to_date) == ([], ["e000001"])
@@ -125,14 +126,3 @@ def test_the_task_compares_an_event_once_on_the_compare_queue(
     created = rows(configured)[0][4]
     compare_event("e000003")
     assert rows(configured)[0][4] == created
-
-
-def _spans(value: Any) -> list[dict[str, Any]]:
-    """Every evidence span nested in a report fragment."""
-    if isinstance(value, dict):
-        if {"article", "start", "end", "text"} <= value.keys():
-            return [value]
-        return [span for item in value.values() for span in _spans(item)]
-    if isinstance(value, list):
-        return [span for item in value for span in _spans(item)]
-    return []

@@ -9,7 +9,7 @@ into the text exactly as given, or into the headline for spans whose field is "t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,6 +251,22 @@ class Article:
             readability=dict(annotation.get("readability") or {}),
             annotation_version=_version_key(annotation.get("versions")),
         )
+
+
+def evidence_in(
+    value: Any, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Mapping[str, Any]]]:
+    """Every evidence span (a dict with article, start, end, text) nested anywhere in a report
+    or a part of one, with the keys that lead to it."""
+    if isinstance(value, Mapping):
+        if {"article", "start", "end", "text"} <= value.keys() and isinstance(value.get("start"), int):
+            yield path, value
+            return
+        for key, item in value.items():
+            yield from evidence_in(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for item in value:
+            yield from evidence_in(item, path)
 
 
 def published_of(value: Any) -> dt.datetime | None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any, Final
+
+from parallax.compare.article import evidence_in
 
 # Longest lists shown in full on the page (the JSON report has them all).
 _LISTED: Final = 40
@@ -80,7 +82,7 @@ def evidence_layers(event: Mapping[str, Any]) -> dict[str, list[tuple[int, int, 
         "omissions": "omitted",
     }
     for section, layer in sections.items():
-        for path, span in _evidence_in(event.get(section), ()):
+        for path, span in evidence_in(event.get(section)):
             name = layer
             if section == "wording" and any("substitution" in part for part in path):
                 name = "substitution"
@@ -94,19 +96,6 @@ def evidence_layers(event: Mapping[str, Any]) -> dict[str, list[tuple[int, int, 
                 continue
             found[str(span["article"])].append((int(span["start"]), int(span["end"]), name))
     return found
-
-
-def _evidence_in(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Mapping[str, Any]]]:
-    """Every evidence span (a dict with article, start, end, text) nested anywhere in `value`."""
-    if isinstance(value, Mapping):
-        if {"article", "start", "end", "text"} <= value.keys() and isinstance(value.get("start"), int):
-            yield path, value
-            return
-        for key, item in value.items():
-            yield from _evidence_in(item, (*path, str(key)))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _evidence_in(item, path)
 
 
 def _article_column(article: Mapping[str, Any], spans: Sequence[tuple[int, int, str]]) -> str:
@@ -170,7 +159,7 @@ def _omissions_html(event: Mapping[str, Any], articles: Sequence[Mapping[str, An
             where = [
                 f"<li><b>{escape(names.get(str(span['article']), str(span['article'])))}</b>: "
                 f"{escape(str(span['text']))}</li>"
-                for _, span in _evidence_in(omission, ())
+                for _, span in evidence_in(omission)
             ]
             rows.append(
                 f"<li><details><summary>carried by {escape(_reach(omission))}</summary>"
