@@ -14,6 +14,12 @@ Figures, over the 300 same-event pairs: ROC AUC of the distance for "the two sta
 measured in the same run, is the TF-IDF cosine distance between the two texts (the issue
 quotes 0.55 and 0.01 for it). No setting is fitted here: profiles and components are as
 shipped.
+
+Ceilings, from what Parallax cannot see: BASIL's own annotation. `ceiling:gold_bias_spans_*`
+scores a pair by the number of bias spans BASIL's annotators marked in its two articles
+(sum, larger of the two), as a perfect bias-span detector would; `ceiling:outlet_prior`
+by the distance between the outlets' usual leanings (HuffPost 1, NYT 2, Fox News 3). They
+say how far any span-counting or outlet-based distance could go on this set.
 """
 
 from __future__ import annotations
@@ -27,10 +33,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cluster_data import read_records
+from cluster_data import SHARED_DATA, read_records
 from compare_data import events_of
 
 STANCE = {"left": 0, "liberal": 1, "center": 2, "conservative": 3, "right": 4}
+OUTLET_PRIOR = {"hpo": 1, "nyt": 2, "fox": 3}
+
+
+def gold_span_counts() -> dict[str, int]:
+    """Bias spans (lexical and informational) BASIL's annotators marked, per article id as
+    `read_records` names it."""
+    counts: dict[str, int] = {}
+    with (SHARED_DATA / "basil" / "spans.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            span = json.loads(line)
+            article = f"basil:{span['article_id']}"
+            counts[article] = counts.get(article, 0) + 1
+    return counts
 
 
 def scored(labels: Sequence[int], distances: Sequence[float], values: Sequence[float]) -> dict[str, Any]:
@@ -67,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from parallax.compare.comparison import compare_event
 
     records = {record["id"]: record for record in read_records("basil")}
+    span_counts = gold_span_counts()
     vectors = TfidfVectorizer(sublinear_tf=True).fit([record["text"] for record in records.values()])
     labels, stance_distances = [], []
     values: dict[str, list[float]] = {}
@@ -88,6 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             matrix = vectors.transform([a["text"], b["text"]])
             values.setdefault("peer:tfidf_cosine_distance", []).append(
                 1 - float(cosine_similarity(matrix[0], matrix[1])[0, 0])
+            )
+            counts = (span_counts.get(a["id"], 0), span_counts.get(b["id"], 0))
+            values.setdefault("ceiling:gold_bias_spans_sum", []).append(float(sum(counts)))
+            values.setdefault("ceiling:gold_bias_spans_max", []).append(float(max(counts)))
+            values.setdefault("ceiling:outlet_prior", []).append(
+                float(abs(OUTLET_PRIOR[a["outlet"]] - OUTLET_PRIOR[b["outlet"]]))
             )
             difference = abs(STANCE[a["relative_stance"]] - STANCE[b["relative_stance"]])
             labels.append(1 if difference else 0)
