@@ -12,7 +12,7 @@ DISTRIBUTIONS := shared services/ingest services/annotate services/cluster servi
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format bench eval up lock clean
+.PHONY: help install demo test lint format bench eval up down lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,8 +67,11 @@ eval: $(BENCH_INSTALLED) ## Score quality on the real evaluation sets (../shared
 	$(BIN)/python benchmarks/compare_reuse.py --json benchmarks/results/compare_reuse.json
 	$(BIN)/python benchmarks/api_validity.py --json benchmarks/results/api_validity.json
 
-up: ## Start PostgreSQL and Redis and migrate, with Docker Compose (docker/compose.yaml)
+up: ## Build and start the whole stack with Docker Compose: database, broker, API, workers, beat, Flower
 	docker compose -f docker/compose.yaml up -d --build
+
+down: ## Stop the stack started by `make up` (its volumes, and so the data, are kept)
+	docker compose -f docker/compose.yaml down
 
 $(BIN)/uv:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

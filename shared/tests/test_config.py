@@ -6,7 +6,8 @@ from pydantic import ValidationError
 from parallax.shared.config import Settings, get_settings
 
 
-def test_defaults_are_the_embedded_set_up() -> None:
+def test_defaults_are_the_embedded_set_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PARALLAX_BROKER_URL", raising=False)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.database_url == "sqlite:///parallax.db"
     assert settings.broker_url.startswith("sqla+sqlite:///")

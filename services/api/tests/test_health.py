@@ -17,3 +17,20 @@ def test_unknown_paths_and_methods_are_problem_details_with_the_fix(client: Flas
     wrong = client.post("/v1/health")
     assert wrong.status_code == 405
     assert "GET" in wrong.headers["Allow"]
+
+
+def test_a_database_out_of_reach_is_a_503_with_retry_after() -> None:
+    from sqlalchemy import create_engine
+
+    from parallax.api.app import create_app
+    from parallax.shared.config import Settings
+
+    # A PostgreSQL URL on a port where nothing listens: every query fails to connect.
+    dead = "postgresql+psycopg://parallax@127.0.0.1:1/parallax?connect_timeout=1"
+    settings = Settings(database_url=dead, api_keys_required=False, auto_migrate=False)
+    client = create_app(settings, engine=create_engine(dead)).test_client()
+    response = client.get("/v1/events")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["fix"] == "Try again in a few seconds."

@@ -18,6 +18,7 @@ from parallax.shared import pipeline
 from parallax.shared.config import Settings, get_settings
 from parallax.shared.errors import TransientError
 from parallax.shared.queue import create_celery_app
+from parallax.shared.stages import comparison_due, push_comparison
 
 from .conftest import StoreEvent, simple_annotation
 
@@ -123,6 +124,13 @@ def test_the_task_compares_an_event_once_on_the_compare_queue(
     assert app.amqp.router.route({}, pipeline.COMPARE_EVENT, args=())["queue"].name == "compare"
     store_event("e000003", [member(CALL, "Ledger"), member(CALL + ELYSEE, "Gazette")])
     compare_event("e000003")
-    created = rows(configured)[0][4]
+    assert rows(configured) == []  # nothing due: nothing compared
+    push_comparison(configured, ["e000003"], delay_seconds=60)
     compare_event("e000003")
+    assert rows(configured) == []  # due in a minute: a later message will do it
+    push_comparison(configured, ["e000003"], delay_seconds=0)
+    compare_event("e000003")
+    created = rows(configured)[0][4]
+    assert comparison_due(configured, "e000003").due_at is None
+    compare_event("e000003")  # a redelivered message: done already
     assert rows(configured)[0][4] == created

@@ -112,6 +112,59 @@ class Settings(BaseSettings):
         description="Redis for the API's rate limits (shared by every API process); unset = in memory.",
     )
 
+    # Workers and schedules (Celery).
+    task_max_retries: int = Field(
+        default=8,
+        ge=0,
+        description="Retries of a task that met a transient error (backoff 1, 2, 4 … s, at most "
+        "10 minutes apart) before the article is marked failed with the reason.",
+    )
+    task_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="Times a worker may take up one article's stage before it is quarantined "
+        "(marked failed): an input that kills its worker is not redelivered for ever.",
+    )
+    broker_visibility_timeout_seconds: int = Field(
+        default=3600,
+        gt=0,
+        description="Redis and SQS only: how long a message taken by a worker that then vanished "
+        "waits before it is delivered again. Longer than the longest task.",
+    )
+    compare_debounce_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Quiet time after an event's last new article before it is compared "
+        "(a burst of arrivals makes one comparison, not one per article).",
+    )
+    reconcile_interval_seconds: float = Field(
+        default=300.0, gt=0, description="How often the reconciler looks for work whose message was lost."
+    )
+    reconcile_grace_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        description="How long an article may wait at one stage (or an event past its due "
+        "comparison) before the reconciler sends its work again.",
+    )
+    feed_check_seconds: float = Field(
+        default=60.0, gt=0, description="How often beat looks for feeds due to be polled."
+    )
+    feed_max_backoff_seconds: int = Field(
+        default=86_400,
+        gt=0,
+        description="Longest wait between two polls of a failing feed (its interval doubles "
+        "with each consecutive failure up to this).",
+    )
+    feed_failing_after: int = Field(
+        default=3, ge=1, description="Consecutive failures after which a feed is reported as failing."
+    )
+    merge_interval_seconds: float = Field(
+        default=3600.0, gt=0, description="How often the event merge-and-split pass runs."
+    )
+    profiles_rebuild_hour: int = Field(
+        default=3, ge=0, le=23, description="Hour (UTC) of the nightly rebuild of outlet profiles."
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -142,7 +142,15 @@ def storage_errors(doing: str) -> Iterator[None]:
     what was being done: `with storage_errors("storing the events"): ...`."""
     try:
         yield
-    except sa.exc.OperationalError as error:
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
         raise StorageUnavailableError(
             f"the database stopped answering while {doing}: {error.orig}"
+        ) from error
+    except sa.exc.DBAPIError as error:
+        # A connection that died under a statement (the server restarted) is worth a retry;
+        # any other database error is not.
+        if not error.connection_invalidated:
+            raise
+        raise StorageUnavailableError(
+            f"the database connection was lost while {doing}: {error.orig}"
         ) from error

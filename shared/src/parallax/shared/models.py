@@ -154,6 +154,11 @@ class Article(SQLModel, table=True):
     status: str = Field(default=Status.OK, max_length=20)
     status_reason: str | None = Field(default=None, sa_type=sa.Text)
     revision_count: int = Field(default=0)
+    attempts: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="Times a worker took up the article's next stage (reset when a stage succeeds).",
+    )
     ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id")
     created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
@@ -197,16 +202,36 @@ class NearDuplicateKey(SQLModel, table=True):
     outlet_id: int = Field(foreign_key="outlet.id")
 
 
+class JobStatus(enum.StrEnum):
+    """Where a job run is."""
+
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
 class IngestRun(SQLModel, table=True):
-    """One ingest run: what was asked, what came of it."""
+    """One job run: an ingest, a feed poll, a reconciliation … what was asked, what came of it.
+
+    The table is named for the first kind of job it held; `kind` says which job a row is.
+    """
 
     __tablename__ = "ingest_run"
+    __table_args__ = (sa.Index("ix_ingest_run_kind", "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="ingest", max_length=40, sa_column_kwargs={"server_default": "ingest"})
+    trigger: str | None = Field(
+        default=None, max_length=20, description="request, command, schedule or worker."
+    )
+    status: str = Field(
+        default=JobStatus.RUNNING, max_length=20, sa_column_kwargs={"server_default": "succeeded"}
+    )
     sources: list[str] = Field(default_factory=list, sa_type=JSONType)
     started_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     finished_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     counts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    error: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class RejectedInput(SQLModel, table=True):
@@ -271,7 +296,10 @@ class Event(SQLModel, table=True):
 
     __tablename__ = "event"
     # The listing: open events, most recently reported first.
-    __table_args__ = (sa.Index("ix_event_status_last", "status", "last_published"),)
+    __table_args__ = (
+        sa.Index("ix_event_status_last", "status", "last_published"),
+        sa.Index("ix_event_compare_due_at", "compare_due_at"),
+    )
 
     id: str = Field(primary_key=True, max_length=40)
     title: str = Field(default="", sa_type=sa.Text, description="A representative headline.")
@@ -285,6 +313,11 @@ class Event(SQLModel, table=True):
     split_from: str | None = Field(default=None, foreign_key="event.id", max_length=40)
     algorithm_version: str = Field(max_length=40, description="The clustering that last shaped it.")
     model_version: str = Field(max_length=80, description="The join model that last shaped it.")
+    compare_due_at: dt.datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        description="When the comparison is next due; each arrival pushes it back (debounce).",
+    )
     created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
@@ -324,6 +357,18 @@ class ClusterState(SQLModel, table=True):
     last_sequence: int = Field(default=0, sa_type=sa.BigInteger)
     reshaped: int = Field(default=0)
     updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class OutletProfile(SQLModel, table=True):
+    """An outlet's profile across events and its blind spots, as last rebuilt (nightly)."""
+
+    __tablename__ = "outlet_profile"
+
+    outlet_id: int = Field(foreign_key="outlet.id", primary_key=True)
+    data: dict[str, Any] = Field(
+        sa_type=JSONType, description="The document /v1/outlets/{id}/profile serves."
+    )
+    computed_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
 class EventComparison(SQLModel, table=True):

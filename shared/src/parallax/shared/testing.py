@@ -26,6 +26,13 @@ from sqlalchemy.engine import Engine, make_url
 from parallax.shared.config import Settings
 from parallax.shared.db import create_db_engine, upgrade_schema
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Messages that tests send without naming a broker go to kombu's in-memory transport,
+    not to a broker file in the working directory; tests of the workers name their broker."""
+    os.environ.setdefault("PARALLAX_BROKER_URL", "memory://")
+
+
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 

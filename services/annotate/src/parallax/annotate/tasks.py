@@ -1,31 +1,49 @@
-"""Celery task shells of the annotate service: ids in, re-read rows, idempotent effect."""
+"""Celery task shells of the annotate service: ids in, re-read rows, idempotent effect.
+
+A shell takes the article up (its attempts counted in the database first), runs the store
+function, and hands the article to the next stage by task name. Whatever happens, the row
+says where the article is: a redelivered message finds the work done and only passes it on.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from parallax.shared import pipeline
-from parallax.shared.errors import TransientError
+from parallax.shared.models import Stage
 
 if TYPE_CHECKING:
     from celery import Celery
 
 
-def annotate_article(article_id: int) -> None:
-    """Annotate one stored article, unless its annotation is already current."""
+def annotate_article(article_id: int, *, send: pipeline.Send | None = None) -> None:
+    """Annotate one stored article (unless its annotation is current), then send it to clustering."""
     from parallax.annotate.store import annotate_stored
     from parallax.shared.config import get_settings
-    from parallax.shared.db import shared_engine
+    from parallax.shared.db import shared_engine, storage_errors
+    from parallax.shared.stages import settle, stage_of, take_up
 
-    annotate_stored([article_id], engine=shared_engine(get_settings().database_url))
+    settings = get_settings()
+    with storage_errors("opening the database"):
+        engine = shared_engine(settings.database_url)
+    if take_up(engine, article_id, stage=Stage.INGESTED.value, max_attempts=settings.task_max_attempts):
+        report = annotate_stored([article_id], engine=engine)
+        if article_id in report.failed or article_id in report.missing:
+            return  # the store recorded the failure on the row
+        settle(engine, [article_id])
+    found = stage_of(engine, article_id)
+    # Already annotated (a redelivery, or the reconciler): pass it on all the same, the next
+    # stage is idempotent too.
+    if found == (Stage.ANNOTATED.value, "ok") and send is not None:
+        next_task = pipeline.NEXT_STAGE[pipeline.ANNOTATE_ARTICLE]
+        assert next_task is not None
+        send(next_task, args=[article_id])
 
 
 def register_tasks(app: Celery) -> None:
     """Register the annotate tasks on `app` (routed to the `annotate` queue by their names)."""
-    app.task(
-        name=pipeline.ANNOTATE_ARTICLE,
-        autoretry_for=(TransientError,),
-        retry_backoff=True,
-        retry_jitter=True,
-        max_retries=8,
-    )(annotate_article)
+    from parallax.shared.queue import task_options
+
+    @app.task(name=pipeline.ANNOTATE_ARTICLE, **task_options(app, article_argument=True))  # type: ignore[untyped-decorator]
+    def annotate_article_task(article_id: int) -> None:
+        annotate_article(article_id, send=app.send_task)

@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
+
+from parallax.shared.errors import StorageUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +90,22 @@ def init_app(app: Flask) -> None:
         if status == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]
         return response
+
+    @app.errorhandler(StorageUnavailableError)
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def _storage_unavailable(error: Exception) -> Response:
+        # The database restarting or out of reach: the request may well succeed in a moment.
+        logger.warning("the database did not answer a request: %s", error)
+        return problem_response(
+            ProblemError(
+                503,
+                "Service Unavailable",
+                "The database is not answering right now.",
+                fix="Try again in a few seconds.",
+                headers={"Retry-After": "5"},
+            )
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

@@ -1,8 +1,9 @@
 """`/v1/jobs`: the status of what a request (or a command) started.
 
-A job is, for now, an ingest run: what `POST /v1/articles` and `parallax ingest` record (the
-inputs asked for, when it started and finished, what came of it). Scheduled jobs will join
-them when the workers record their runs.
+Every job run leaves a row: ingests (`POST /v1/articles`, `parallax ingest`), feed polls,
+reconciliations, event merges and the rebuild of outlet profiles that the schedule runs
+(`parallax schedule list`): what it was asked, who started it, when it started and
+finished, whether it succeeded, what came of it, and the error when it failed.
 """
 
 from __future__ import annotations
@@ -31,25 +32,34 @@ _JOB_KEY: Final = ("int",)
 _SOURCES_LISTED: Final = 20
 
 
+JobKind = Literal["ingest", "poll_feed", "reconcile", "merge_events", "rebuild_profiles"]
+
+
 class JobQuery(PageParameters):
     """Filters of the job list."""
 
-    status: Literal["running", "finished"] | None = Field(
-        default=None, description="Only jobs in this state."
+    status: Literal["running", "succeeded", "failed", "finished"] | None = Field(
+        default=None, description="Only jobs in this state (finished: succeeded or failed)."
     )
+    kind: JobKind | None = Field(default=None, description="Only jobs of this kind.")
 
 
 class Job(PublicModel):
     """A job: what it was asked to do, when, and what came of it."""
 
     id: int = Field(ge=1, le=LARGEST_ID)
-    kind: Literal["ingest"]
-    status: Literal["running", "finished"]
+    kind: str = Field(description="ingest, poll_feed, reconcile, merge_events or rebuild_profiles.")
+    trigger: str | None = Field(description="Who started it: request, command, schedule or worker.")
+    status: Literal["running", "succeeded", "failed"]
     started_at: dt.datetime
     finished_at: dt.datetime | None
     sources: list[str] = Field(description=f"The inputs asked for (the first {_SOURCES_LISTED}).")
     source_count: int
-    counts: dict[str, Any] = Field(description="stored, duplicates, revisions, rejected and the reasons.")
+    counts: dict[str, Any] = Field(
+        description="What came of it: for an ingest or a poll, stored, duplicates, revisions, "
+        "rejected and the reasons; for the others, what they found and did."
+    )
+    error: str | None = Field(description="What went wrong, when it failed.")
 
 
 class JobPage(PublicModel):
@@ -61,26 +71,31 @@ class JobPage(PublicModel):
 
 
 def job_of(run: IngestRun) -> Job:
-    """An ingest run as the API shows it."""
+    """A job run as the API shows it."""
+    status = run.status if run.status in ("running", "succeeded", "failed") else "succeeded"
     return Job(
         id=run.id or 0,
-        kind="ingest",
-        status="finished" if run.finished_at is not None else "running",
+        kind=run.kind,
+        trigger=run.trigger,
+        status=status,
         started_at=run.started_at,
         finished_at=run.finished_at,
         sources=list(run.sources[:_SOURCES_LISTED]),
         source_count=len(run.sources),
         counts=dict(run.counts),
+        error=run.error,
     )
 
 
 def jobs_page(session: Session, query: JobQuery, page: PageRequest) -> tuple[list[Job], bool]:
     """A page of jobs, most recent first, and whether more follow."""
     statement = select(IngestRun)
-    if query.status == "running":
-        statement = statement.where(col(IngestRun.finished_at).is_(None))
-    elif query.status == "finished":
-        statement = statement.where(col(IngestRun.finished_at).is_not(None))
+    if query.status == "finished":
+        statement = statement.where(col(IngestRun.status).in_(["succeeded", "failed"]))
+    elif query.status is not None:
+        statement = statement.where(col(IngestRun.status) == query.status)
+    if query.kind is not None:
+        statement = statement.where(col(IngestRun.kind) == query.kind)
     if page.after is not None:
         statement = statement.where(col(IngestRun.id) < page.after[0])
     rows = session.exec(statement.order_by(col(IngestRun.id).desc()).limit(page.limit + 1)).all()
@@ -98,7 +113,8 @@ def jobs_page(session: Session, query: JobQuery, page: PageRequest) -> tuple[lis
     errors=(400,),
 )
 def list_jobs() -> Response | dict[str, Any]:
-    """Ingest runs started by requests and commands, with their state and counts."""
+    """Job runs (ingests, feed polls, reconciliations, merges, profile rebuilds) with their
+    state and counts."""
     query = parse_query(JobQuery, request.args)
     default_limit = app_settings(current_app).api_page_size
     page = page_request(request.args, limit=query.limit, default_limit=default_limit, key=_JOB_KEY)

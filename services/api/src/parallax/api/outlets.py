@@ -17,7 +17,16 @@ from parallax.api.pagination import PageRequest, next_page, page_request
 from parallax.api.params import LARGEST_ID, PageParameters, parse_query
 from parallax.api.profiles import blind_spots, outlet_profile
 from parallax.api.schemas import OutletDetail, OutletEvent, OutletPage, OutletSummary
-from parallax.shared.models import Article, Event, EventComparison, EventMembership, EventStatus, Outlet
+from parallax.shared.models import (
+    Article,
+    Event,
+    EventComparison,
+    EventMembership,
+    EventStatus,
+    Outlet,
+    OutletProfile,
+    utc_now,
+)
 
 blueprint = Blueprint("outlets", __name__, url_prefix="/v1")
 
@@ -135,10 +144,18 @@ def get_outlet(outlet_id: int) -> dict[str, Any]:
 PROFILE_EVENTS: Final = 500
 
 
-def outlet_profile_document(session: Session, outlet_id: int) -> dict[str, Any]:
+def outlet_profile_document(session: Session, outlet_id: int, *, stored: bool = True) -> dict[str, Any]:
     """The outlet's profile over the latest compared events it covered, and its blind spots
-    among the latest events of the store (`PROFILE_EVENTS` each)."""
+    among the latest events of the store (`PROFILE_EVENTS` each).
+
+    With `stored`, the profile the nightly job last rebuilt is served when there is one
+    (`computed_at` says when); otherwise it is computed now.
+    """
     outlet = outlet_or_404(session, outlet_id)
+    if stored:
+        kept = session.get(OutletProfile, outlet_id)
+        if kept is not None:
+            return {**kept.data, "computed_at": kept.computed_at.isoformat()}
     latest_events = (
         select(Event.id)
         .where(Event.status == EventStatus.OPEN)
@@ -167,6 +184,7 @@ def outlet_profile_document(session: Session, outlet_id: int) -> dict[str, Any]:
         "profile": outlet_profile(outlet.name, reports),
         "blind_spots": blind_spots(outlet.name, coverage),
         "over_events": len(coverage),
+        "computed_at": utc_now().isoformat(),
     }
 
 

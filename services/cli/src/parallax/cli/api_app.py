@@ -8,6 +8,7 @@ so this is where the pipeline is handed to the application. Gunicorn loads
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +55,8 @@ def ingest_records(
                 "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
             )
             arguments = [str(batch)]
-        report = ingest(arguments, engine=engine, settings=settings)
+        report = ingest(arguments, engine=engine, settings=settings, trigger="request")
+    send_to_pipeline(settings, report.article_ids)
     return {
         "run_id": report.run_id,
         "counts": report.counts(),
@@ -71,6 +73,40 @@ def ingest_records(
             for refusal in report.refusals
         ],
     }
+
+
+def send_to_pipeline(settings: Settings, article_ids: Sequence[int]) -> None:
+    """Send new articles to annotation (the workers take them on from there).
+
+    A broker that cannot be reached does not fail the request: the articles are stored, and
+    the reconciler sends them once it has been told they waited too long.
+    """
+    import logging
+
+    from parallax.shared.pipeline import ANNOTATE_ARTICLE
+
+    if not article_ids:
+        return
+    try:
+        app = _sending_app(settings.broker_url)
+        with app.producer_or_acquire() as producer:
+            for article_id in article_ids:
+                app.send_task(ANNOTATE_ARTICLE, args=[article_id], producer=producer)
+    except Exception:
+        logging.getLogger(__name__).warning(
+            "the broker did not take %d new articles; the reconciler will send them",
+            len(article_ids),
+            exc_info=True,
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def _sending_app(broker_url: str) -> Any:
+    """A Celery app that only sends (no tasks registered), one per broker."""
+    from parallax.shared.config import Settings
+    from parallax.shared.queue import create_celery_app
+
+    return create_celery_app(Settings(broker_url=broker_url))
 
 
 def _request_place(location: str | None, source: str, batch: bool) -> str:

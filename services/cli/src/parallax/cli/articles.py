@@ -154,3 +154,28 @@ def _print_article(record: dict[str, Any], *, original: bool) -> None:
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@articles.command("retry")
+@click.argument("article_ids", type=int, nargs=-1)
+@click.option("--all-failed", is_flag=True, help="Every failed or quarantined article.")
+@click.pass_obj
+def retry_command(state: CliState, article_ids: tuple[int, ...], all_failed: bool) -> None:
+    """Send failed or quarantined articles through their stage again (after fixing the cause)."""
+    from parallax.shared.pipeline import TASK_FOR_STAGE
+    from parallax.shared.stages import release
+
+    if not article_ids and not all_failed:
+        raise click.UsageError("give article ids, or --all-failed")
+    released = release(state.engine(), None if all_failed else list(article_ids))
+    if not released:
+        click.echo("No failed article among those.")
+        raise SystemExit(exit_codes.FAILURE if article_ids else 0)
+    from parallax.cli.worker_app import create_worker_app
+
+    app = create_worker_app(state.settings())
+    for article_id, stage in released:
+        task = TASK_FOR_STAGE.get(stage)
+        if task is not None:
+            app.send_task(task, args=[article_id])
+    click.echo(f"Sent {len(released)} articles again: {', '.join(str(i) for i, _ in released)}")

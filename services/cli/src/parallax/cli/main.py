@@ -14,11 +14,13 @@ from parallax.cli.database import db
 from parallax.cli.demo import demo
 from parallax.cli.events import events
 from parallax.cli.export import export
+from parallax.cli.flower import flower
 from parallax.cli.ingest import ingest
 from parallax.cli.keys import keys
 from parallax.cli.rejected import rejected
 from parallax.cli.serve import serve
 from parallax.cli.state import CliState
+from parallax.cli.workers import beat, ping, queues, reconcile, schedule, worker
 
 EPILOG = """\b
 Exit codes: 0 success, 1 failure (nothing done), 2 usage error,
@@ -55,3 +57,5 @@ cli.add_command(db)
 cli.add_command(demo)
 cli.add_command(serve)
 cli.add_command(keys)
+for command in (worker, beat, schedule, queues, ping, reconcile, flower):
+    cli.add_command(command)

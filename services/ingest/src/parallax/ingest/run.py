@@ -16,7 +16,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from parallax.ingest.prepare import (
@@ -30,7 +29,7 @@ from parallax.ingest.records import Draft, Refusal
 from parallax.ingest.sources import InputFormat, expand_sources, read_source
 from parallax.ingest.store import ArticleStore, Disposition, StoreOutcome
 from parallax.shared.config import Settings
-from parallax.shared.models import utc_now
+from parallax.shared.jobs import recorded_job
 
 if TYPE_CHECKING:
     from parallax.ingest.fetch import Fetcher
@@ -105,21 +104,58 @@ def ingest(
     language: str | None = None,
     fetcher: Fetcher | None = None,
     progress: Callable[[int], None] | None = None,
+    trigger: str = "command",
 ) -> IngestReport:
     """Read, clean and store everything `arguments` names; return what happened.
 
     Steps:
-    1. open a run record;
+    1. open a job record (kind `ingest`, started by `trigger`);
     2. expand the arguments into sources and read them into drafts (refusals recorded);
     3. prepare drafts in chunks, in worker processes when there is enough work;
     4. store prepared articles in batches, deciding duplicates and revisions;
-    5. close the run record with its counts.
+    5. close the job record with its counts (failed, with the error, if something raised).
     """
-    started = time.perf_counter()
     # 1.
-    run_id = _open_run(engine, list(arguments))
-    report = IngestReport(run_id=run_id)
-    store = ArticleStore(engine, near_duplicate_threshold=settings.near_duplicate_threshold, run_id=run_id)
+    report = IngestReport()
+    with recorded_job(engine, "ingest", sources=list(arguments), trigger=trigger) as job:
+        report.run_id = job.id
+        # 2.
+        chunks = _draft_chunks(
+            arguments,
+            settings=settings,
+            input_format=input_format,
+            fetcher=fetcher,
+        )
+        # 3., 4.
+        store_drafts(
+            chunks,
+            report,
+            engine=engine,
+            settings=settings,
+            outlet=outlet,
+            language=language,
+            progress=progress,
+        )
+        # 5.
+        job.counts = report.counts()
+    return report
+
+
+def store_drafts(
+    chunks: Iterable[list[Draft | Refusal]],
+    report: IngestReport,
+    *,
+    engine: Engine,
+    settings: Settings,
+    outlet: str | None = None,
+    language: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Prepare and store drafts (in chunks) under the job `report.run_id`; refusals recorded and counted."""
+    started = time.perf_counter()
+    store = ArticleStore(
+        engine, near_duplicate_threshold=settings.near_duplicate_threshold, run_id=report.run_id
+    )
     options = PrepareOptions.from_settings(settings, outlet=outlet, language=language)
     pending_refusals: list[Refusal] = []
 
@@ -127,16 +163,21 @@ def ingest(
         report.add_refusal(refusal)
         pending_refusals.append(refusal)
 
-    # 2.
-    chunks = _draft_chunks(
-        arguments, settings=settings, input_format=input_format, fetcher=fetcher, on_refusal=refuse
-    )
-    # 3. and 4.
+    def drafts_only() -> Iterator[list[Draft]]:
+        for chunk in chunks:
+            drafts = []
+            for item in chunk:
+                if isinstance(item, Refusal):
+                    refuse(item)
+                else:
+                    drafts.append(item)
+            yield drafts
+
     batch: list[PreparedArticle] = []
     # Enough chunks in flight that the workers stay busy while a whole batch is being stored.
     window = _worker_count(settings) * 2 + settings.ingest_batch_size // _CHUNK + 1
     prepared_chunks = _prepare_chunks(
-        chunks, options, workers=_worker_count(settings), window=window, engine=engine
+        drafts_only(), options, workers=_worker_count(settings), window=window, engine=engine
     )
     for prepared_chunk in prepared_chunks:
         for item in prepared_chunk:
@@ -148,9 +189,7 @@ def ingest(
             _flush(store, batch, pending_refusals, report, settings, progress)
             batch = []
     _flush(store, batch, pending_refusals, report, settings, progress)
-    # 5.
-    report.elapsed_seconds = time.perf_counter() - started
-    _close_run(engine, run_id, report)
+    report.elapsed_seconds += time.perf_counter() - started
     return report
 
 
@@ -176,19 +215,20 @@ def _draft_chunks(
     settings: Settings,
     input_format: InputFormat,
     fetcher: Fetcher | None,
-    on_refusal: Callable[[Refusal], None],
-) -> Iterator[list[Draft]]:
-    chunk: list[Draft] = []
+) -> Iterator[list[Draft | Refusal]]:
+    """Drafts and refusals in chunks of `_CHUNK` drafts, in the order the sources give them."""
+    chunk: list[Draft | Refusal] = []
+    drafts = 0
     for source in expand_sources(arguments, input_format=input_format):
         if isinstance(source, Refusal):
-            on_refusal(source)
+            chunk.append(source)
             continue
         for item in read_source(source, settings=settings, fetcher=fetcher):
-            if isinstance(item, Refusal):
-                on_refusal(item)
-                continue
             chunk.append(item)
-            if len(chunk) == _CHUNK:
+            if isinstance(item, Refusal):
+                continue
+            drafts += 1
+            if drafts % _CHUNK == 0:
                 yield chunk
                 chunk = []
     if chunk:
@@ -235,25 +275,3 @@ def _chain(first: list[Draft], second: list[Draft], rest: Iterator[list[Draft]])
 
 def _worker_count(settings: Settings) -> int:
     return settings.ingest_workers or os.cpu_count() or 1
-
-
-def _open_run(engine: Engine, sources: list[str]) -> int:
-    from sqlmodel import SQLModel
-
-    table = SQLModel.metadata.tables["ingest_run"]
-    with engine.begin() as connection:
-        result = connection.execute(
-            sa.insert(table).returning(table.c.id),
-            {"sources": sources, "started_at": utc_now(), "counts": {}},
-        )
-        return int(result.scalar_one())
-
-
-def _close_run(engine: Engine, run_id: int, report: IngestReport) -> None:
-    from sqlmodel import SQLModel
-
-    table = SQLModel.metadata.tables["ingest_run"]
-    with engine.begin() as connection:
-        connection.execute(
-            sa.update(table).where(table.c.id == run_id).values(finished_at=utc_now(), counts=report.counts())
-        )
