@@ -123,6 +123,16 @@ def test_an_article_taken_up_too_often_is_quarantined_and_can_be_released(
     assert release(engine, [article]) == []  # not failed any more
 
 
+def test_a_retry_after_a_transient_error_goes_on_with_the_same_attempt(
+    engine: Engine, add_article: AddArticle
+) -> None:
+    article = add_article()
+    assert take_up(engine, article, stage=Stage.INGESTED, max_attempts=1)
+    for _ in range(5):  # the database came and went: retried, not quarantined
+        assert take_up(engine, article, stage=Stage.INGESTED, max_attempts=1, count=False)
+    assert attempts(engine, article) == (1, "ok", None)
+
+
 def test_a_finished_stage_resets_attempts_and_a_later_stage_is_not_taken_up(
     engine: Engine, add_article: AddArticle
 ) -> None:

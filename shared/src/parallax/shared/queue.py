@@ -76,10 +76,12 @@ class ParallaxTask(Task):  # type: ignore[misc]  # celery is untyped
         if isinstance(exc, TransientError):
             logger.warning("task %s on article %s gave up after retries: %s", self.name, args[0], exc)
             return
+        if isinstance(args[0], bool) or not isinstance(args[0], int):
+            return  # not an article id: there is no row to record it on (the error is logged)
         try:
             mark_failed(
                 shared_engine(get_settings().database_url),
-                int(args[0]),
+                args[0],
                 f"{self.name.rsplit('.', 1)[-1]}: {type(exc).__name__}: {exc}",
             )
         except Exception:

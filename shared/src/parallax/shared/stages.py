@@ -31,15 +31,19 @@ def _table(name: str) -> sa.Table:
     return SQLModel.metadata.tables[name]
 
 
-def take_up(engine: Engine, article_id: int, *, stage: str, max_attempts: int) -> bool:
+def take_up(engine: Engine, article_id: int, *, stage: str, max_attempts: int, count: bool = True) -> bool:
     """Count one more attempt at the stage after `stage`; False when the article is not there
-    (missing, failed, or past `stage`) or has just been quarantined for too many attempts."""
+    (missing, failed, or past `stage`) or has just been quarantined for too many attempts.
+
+    `count=False` for a retry after a transient error: the same attempt goes on (retries
+    have their own limit), so an outage does not quarantine what it interrupted.
+    """
     article = _table("article")
     with storage_errors(f"taking up article {article_id}"), engine.begin() as connection:
         row = connection.execute(
             sa.update(article)
             .where(article.c.id == article_id, article.c.stage == stage, article.c.status == Status.OK.value)
-            .values(attempts=article.c.attempts + 1)
+            .values(attempts=article.c.attempts + (1 if count else 0))
             .returning(article.c.attempts)
         ).first()
         if row is None:

@@ -7,7 +7,7 @@ says where the article is: a redelivered message finds the work done and only pa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from parallax.shared import pipeline
 from parallax.shared.models import Stage
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from celery import Celery
 
 
-def annotate_article(article_id: int, *, send: pipeline.Send | None = None) -> None:
+def annotate_article(article_id: int, *, send: pipeline.Send | None = None, retry: bool = False) -> None:
     """Annotate one stored article (unless its annotation is current), then send it to clustering."""
     from parallax.annotate.store import annotate_stored
     from parallax.shared.config import get_settings
@@ -26,7 +26,14 @@ def annotate_article(article_id: int, *, send: pipeline.Send | None = None) -> N
     settings = get_settings()
     with storage_errors("opening the database"):
         engine = shared_engine(settings.database_url)
-    if take_up(engine, article_id, stage=Stage.INGESTED.value, max_attempts=settings.task_max_attempts):
+    # A retry (after a transient error) goes on with the attempt it retries; a delivery counts.
+    if take_up(
+        engine,
+        article_id,
+        stage=Stage.INGESTED.value,
+        max_attempts=settings.task_max_attempts,
+        count=not retry,
+    ):
         report = annotate_stored([article_id], engine=engine)
         if article_id in report.failed or article_id in report.missing:
             return  # the store recorded the failure on the row
@@ -44,6 +51,6 @@ def register_tasks(app: Celery) -> None:
     """Register the annotate tasks on `app` (routed to the `annotate` queue by their names)."""
     from parallax.shared.queue import task_options
 
-    @app.task(name=pipeline.ANNOTATE_ARTICLE, **task_options(app, article_argument=True))  # type: ignore[untyped-decorator]
-    def annotate_article_task(article_id: int) -> None:
-        annotate_article(article_id, send=app.send_task)
+    @app.task(name=pipeline.ANNOTATE_ARTICLE, **task_options(app, article_argument=True), bind=True)  # type: ignore[untyped-decorator]
+    def annotate_article_task(self: Any, article_id: int) -> None:
+        annotate_article(article_id, send=app.send_task, retry=bool(self.request.retries))

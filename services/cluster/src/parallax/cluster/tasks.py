@@ -7,7 +7,7 @@ comparison (debounce) and sends the compare task for when it falls due.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from parallax.shared import pipeline
 from parallax.shared.models import Stage
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from celery import Celery
 
 
-def cluster_article(article_id: int, *, send: pipeline.Send | None = None) -> None:
+def cluster_article(article_id: int, *, send: pipeline.Send | None = None, retry: bool = False) -> None:
     """Put one stored, annotated article in its event (unless it is in one already); then its
     event's comparison is due after the debounce delay."""
     from parallax.cluster.store import cluster_stored
@@ -27,7 +27,14 @@ def cluster_article(article_id: int, *, send: pipeline.Send | None = None) -> No
     settings = get_settings()
     with storage_errors("opening the database"):
         engine = shared_engine(settings.database_url)
-    if take_up(engine, article_id, stage=Stage.ANNOTATED.value, max_attempts=settings.task_max_attempts):
+    # A retry (after a transient error) goes on with the attempt it retries; a delivery counts.
+    if take_up(
+        engine,
+        article_id,
+        stage=Stage.ANNOTATED.value,
+        max_attempts=settings.task_max_attempts,
+        count=not retry,
+    ):
         report = cluster_stored([article_id], engine=engine)
         if article_id in report.failed or article_id in report.missing or article_id in report.not_ready:
             return
@@ -73,9 +80,9 @@ def register_tasks(app: Celery) -> None:
     """Register the cluster tasks on `app` (routed to the `cluster` queue by their names)."""
     from parallax.shared.queue import task_options
 
-    @app.task(name=pipeline.CLUSTER_ARTICLE, **task_options(app, article_argument=True))  # type: ignore[untyped-decorator]
-    def cluster_article_task(article_id: int) -> None:
-        cluster_article(article_id, send=app.send_task)
+    @app.task(name=pipeline.CLUSTER_ARTICLE, **task_options(app, article_argument=True), bind=True)  # type: ignore[untyped-decorator]
+    def cluster_article_task(self: Any, article_id: int) -> None:
+        cluster_article(article_id, send=app.send_task, retry=bool(self.request.retries))
 
     @app.task(name=pipeline.MERGE_EVENTS, **task_options(app))  # type: ignore[untyped-decorator]
     def merge_events_task() -> None:
