@@ -110,7 +110,7 @@ class FeedServer(ThreadingHTTPServer):
 class _FeedHandler(BaseHTTPRequestHandler):
     server: FeedServer
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         self.server.requests.append(self.path)
         if self.path == "/rss.xml":
             body, kind = self.server.feed(), "application/rss+xml"
@@ -125,7 +125,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server API
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

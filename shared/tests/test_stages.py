@@ -123,14 +123,20 @@ def test_an_article_taken_up_too_often_is_quarantined_and_can_be_released(
     assert release(engine, [article]) == []  # not failed any more
 
 
-def test_a_retry_after_a_transient_error_goes_on_with_the_same_attempt(
+def test_retries_after_transient_errors_are_allowed_for_but_a_worker_dying_in_one_is_not(
     engine: Engine, add_article: AddArticle
 ) -> None:
     article = add_article()
     assert take_up(engine, article, stage=Stage.INGESTED, max_attempts=1)
-    for _ in range(5):  # the database came and went: retried, not quarantined
-        assert take_up(engine, article, stage=Stage.INGESTED, max_attempts=1, count=False)
-    assert attempts(engine, article) == (1, "ok", None)
+    for retries in range(1, 6):  # the database came and went: retried, not quarantined
+        assert take_up(engine, article, stage=Stage.INGESTED, max_attempts=1, retries=retries)
+    assert attempts(engine, article) == (6, "ok", None)
+    # Retry 5 kills its worker: the redelivered message (still retry 5) is one attempt too many.
+    assert not take_up(engine, article, stage=Stage.INGESTED, max_attempts=1, retries=5)
+    _, status, reason = attempts(engine, article)
+    assert status == "failed"
+    assert reason is not None
+    assert "taken up 1 times" in reason
 
 
 def test_a_finished_stage_resets_attempts_and_a_later_stage_is_not_taken_up(

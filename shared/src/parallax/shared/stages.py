@@ -31,24 +31,25 @@ def _table(name: str) -> sa.Table:
     return SQLModel.metadata.tables[name]
 
 
-def take_up(engine: Engine, article_id: int, *, stage: str, max_attempts: int, count: bool = True) -> bool:
+def take_up(engine: Engine, article_id: int, *, stage: str, max_attempts: int, retries: int = 0) -> bool:
     """Count one more attempt at the stage after `stage`; False when the article is not there
     (missing, failed, or past `stage`) or has just been quarantined for too many attempts.
 
-    `count=False` for a retry after a transient error: the same attempt goes on (retries
-    have their own limit), so an outage does not quarantine what it interrupted.
+    `retries`: how many times this task was retried after a transient error. Each retry
+    takes the article up again, and is allowed for, so an outage does not quarantine what it
+    interrupted; a worker that dies on the article during a retry still counts against it.
     """
     article = _table("article")
     with storage_errors(f"taking up article {article_id}"), engine.begin() as connection:
         row = connection.execute(
             sa.update(article)
             .where(article.c.id == article_id, article.c.stage == stage, article.c.status == Status.OK.value)
-            .values(attempts=article.c.attempts + (1 if count else 0))
+            .values(attempts=article.c.attempts + 1)
             .returning(article.c.attempts)
         ).first()
         if row is None:
             return False
-        if row.attempts <= max_attempts:
+        if row.attempts <= max_attempts + retries:
             return True
         connection.execute(
             sa.update(article)
@@ -56,7 +57,7 @@ def take_up(engine: Engine, article_id: int, *, stage: str, max_attempts: int, c
             .values(
                 status=Status.FAILED.value,
                 status_reason=(
-                    f"quarantined at stage {stage}: taken up {row.attempts - 1} times without "
+                    f"quarantined at stage {stage}: taken up {row.attempts - 1 - retries} times without "
                     "finishing (its worker died or it kept failing); fix the cause, then "
                     "`parallax articles retry` it"
                 )[:_LONGEST_REASON],

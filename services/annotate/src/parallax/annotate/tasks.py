@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from celery import Celery
 
 
-def annotate_article(article_id: int, *, send: pipeline.Send | None = None, retry: bool = False) -> None:
+def annotate_article(article_id: int, *, send: pipeline.Send | None = None, retries: int = 0) -> None:
     """Annotate one stored article (unless its annotation is current), then send it to clustering."""
     from parallax.annotate.store import annotate_stored
     from parallax.shared.config import get_settings
@@ -26,13 +26,13 @@ def annotate_article(article_id: int, *, send: pipeline.Send | None = None, retr
     settings = get_settings()
     with storage_errors("opening the database"):
         engine = shared_engine(settings.database_url)
-    # A retry (after a transient error) goes on with the attempt it retries; a delivery counts.
+    # Retries after transient errors are allowed for; deliveries that never finish are not.
     if take_up(
         engine,
         article_id,
         stage=Stage.INGESTED.value,
         max_attempts=settings.task_max_attempts,
-        count=not retry,
+        retries=retries,
     ):
         report = annotate_stored([article_id], engine=engine)
         if article_id in report.failed or article_id in report.missing:
@@ -53,4 +53,4 @@ def register_tasks(app: Celery) -> None:
 
     @app.task(name=pipeline.ANNOTATE_ARTICLE, **task_options(app, article_argument=True), bind=True)  # type: ignore[untyped-decorator]
     def annotate_article_task(self: Any, article_id: int) -> None:
-        annotate_article(article_id, send=app.send_task, retry=bool(self.request.retries))
+        annotate_article(article_id, send=app.send_task, retries=int(self.request.retries or 0))

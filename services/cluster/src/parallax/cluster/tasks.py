@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from celery import Celery
 
 
-def cluster_article(article_id: int, *, send: pipeline.Send | None = None, retry: bool = False) -> None:
+def cluster_article(article_id: int, *, send: pipeline.Send | None = None, retries: int = 0) -> None:
     """Put one stored, annotated article in its event (unless it is in one already); then its
     event's comparison is due after the debounce delay."""
     from parallax.cluster.store import cluster_stored
@@ -27,13 +27,13 @@ def cluster_article(article_id: int, *, send: pipeline.Send | None = None, retry
     settings = get_settings()
     with storage_errors("opening the database"):
         engine = shared_engine(settings.database_url)
-    # A retry (after a transient error) goes on with the attempt it retries; a delivery counts.
+    # Retries after transient errors are allowed for; deliveries that never finish are not.
     if take_up(
         engine,
         article_id,
         stage=Stage.ANNOTATED.value,
         max_attempts=settings.task_max_attempts,
-        count=not retry,
+        retries=retries,
     ):
         report = cluster_stored([article_id], engine=engine)
         if article_id in report.failed or article_id in report.missing or article_id in report.not_ready:
@@ -82,7 +82,7 @@ def register_tasks(app: Celery) -> None:
 
     @app.task(name=pipeline.CLUSTER_ARTICLE, **task_options(app, article_argument=True), bind=True)  # type: ignore[untyped-decorator]
     def cluster_article_task(self: Any, article_id: int) -> None:
-        cluster_article(article_id, send=app.send_task, retry=bool(self.request.retries))
+        cluster_article(article_id, send=app.send_task, retries=int(self.request.retries or 0))
 
     @app.task(name=pipeline.MERGE_EVENTS, **task_options(app))  # type: ignore[untyped-decorator]
     def merge_events_task() -> None:
