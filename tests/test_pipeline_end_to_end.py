@@ -159,6 +159,7 @@ def _redis_broker() -> str:
 @pytest.fixture(params=["embedded", pytest.param("redis-postgresql", marks=pytest.mark.postgres)])
 def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engine, dict[str, str]]]:
     """A migrated database and the environment of the worker processes."""
+    dropped: tuple[Engine, str] | None = None
     if request.param == "embedded":
         database_url = f"sqlite:///{tmp_path / 'parallax.db'}"
         broker_url = f"sqla+sqlite:///{tmp_path / 'broker.db'}"
@@ -172,7 +173,7 @@ def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engi
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
         database_url = sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
         broker_url = _redis_broker()
-        request.addfinalizer(lambda: _drop(admin, name))
+        dropped = (admin, name)
     engine = create_db_engine(database_url)
     upgrade_schema(engine)
     environment = {
@@ -189,6 +190,8 @@ def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engi
         yield engine, environment
     finally:
         engine.dispose()
+        if dropped is not None:
+            _drop(*dropped)
 
 
 def _drop(admin: Engine, name: str) -> None:
