@@ -136,6 +136,13 @@ def shared_engine(url: str) -> Engine:
     return engine
 
 
+def task_engine(database_url: str) -> Engine:
+    """`shared_engine` for a task shell: a database out of reach while opening it is a
+    transient error, so the task is retried rather than failed."""
+    with storage_errors("opening the database"):
+        return shared_engine(database_url)
+
+
 @contextmanager
 def storage_errors(doing: str) -> Iterator[None]:
     """Turn a database that stops answering into a transient failure (retry later), saying

@@ -20,12 +20,11 @@ def annotate_article(article_id: int, *, send: pipeline.Send | None = None, retr
     """Annotate one stored article (unless its annotation is current), then send it to clustering."""
     from parallax.annotate.store import annotate_stored
     from parallax.shared.config import get_settings
-    from parallax.shared.db import shared_engine, storage_errors
+    from parallax.shared.db import task_engine
     from parallax.shared.stages import settle, stage_of, take_up
 
     settings = get_settings()
-    with storage_errors("opening the database"):
-        engine = shared_engine(settings.database_url)
+    engine = task_engine(settings.database_url)
     # Retries after transient errors are allowed for; deliveries that never finish are not.
     if take_up(
         engine,

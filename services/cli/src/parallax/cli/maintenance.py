@@ -46,11 +46,10 @@ def reconcile_once(
 def reconcile(*, send: Callable[[str, list[Any]], Any]) -> dict[str, int]:
     """The scheduled reconciler (see `reconcile_once`)."""
     from parallax.shared.config import get_settings
-    from parallax.shared.db import shared_engine, storage_errors
+    from parallax.shared.db import task_engine
 
     settings = get_settings()
-    with storage_errors("opening the database"):
-        engine = shared_engine(settings.database_url)
+    engine = task_engine(settings.database_url)
     return reconcile_once(engine, settings, send)
 
 
@@ -84,10 +83,9 @@ def rebuild_profiles_once(engine: Engine, *, trigger: str = "schedule") -> dict[
 def rebuild_profiles() -> dict[str, int]:
     """The nightly rebuild of outlet profiles (see `rebuild_profiles_once`)."""
     from parallax.shared.config import get_settings
-    from parallax.shared.db import shared_engine, storage_errors
+    from parallax.shared.db import task_engine
 
-    with storage_errors("opening the database"):
-        engine = shared_engine(get_settings().database_url)
+    engine = task_engine(get_settings().database_url)
     return rebuild_profiles_once(engine)
 
 

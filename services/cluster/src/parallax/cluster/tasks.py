@@ -21,12 +21,11 @@ def cluster_article(article_id: int, *, send: pipeline.Send | None = None, retri
     event's comparison is due after the debounce delay."""
     from parallax.cluster.store import cluster_stored
     from parallax.shared.config import get_settings
-    from parallax.shared.db import shared_engine, storage_errors
+    from parallax.shared.db import task_engine
     from parallax.shared.stages import event_of, push_comparison, settle, take_up
 
     settings = get_settings()
-    with storage_errors("opening the database"):
-        engine = shared_engine(settings.database_url)
+    engine = task_engine(settings.database_url)
     # Retries after transient errors are allowed for; deliveries that never finish are not.
     if take_up(
         engine,
@@ -55,13 +54,12 @@ def merge_events(*, send: pipeline.Send | None = None) -> None:
     two (maintenance: run it periodically); every event that changed is due for comparison."""
     from parallax.cluster.store import merge_stored, split_pass_stored
     from parallax.shared.config import get_settings
-    from parallax.shared.db import shared_engine, storage_errors
+    from parallax.shared.db import task_engine
     from parallax.shared.jobs import recorded_job
     from parallax.shared.stages import push_comparison
 
     settings = get_settings()
-    with storage_errors("opening the database"):
-        engine = shared_engine(settings.database_url)
+    engine = task_engine(settings.database_url)
     with recorded_job(engine, "merge_events", trigger="schedule") as job:
         merges = merge_stored(engine=engine)
         splits = split_pass_stored(engine=engine)

@@ -19,11 +19,10 @@ def compare_event(event_id: str) -> None:
     """Compare one stored event if its comparison is due (and not current already)."""
     from parallax.compare.store import compare_stored
     from parallax.shared.config import get_settings
-    from parallax.shared.db import shared_engine, storage_errors
+    from parallax.shared.db import task_engine
     from parallax.shared.stages import clear_comparison, comparison_due, members_of
 
-    with storage_errors("opening the database"):
-        engine = shared_engine(get_settings().database_url)
+    engine = task_engine(get_settings().database_url)
     due = comparison_due(engine, event_id)
     if not due.now or due.due_at is None:
         return  # done already, or pushed back by a later arrival whose message will come

@@ -19,11 +19,10 @@ def poll_due_feeds(*, send: pipeline.Send | None = None) -> int:
     """Send a poll for every feed that is due; how many were sent."""
     from parallax.ingest.polling import claim_due_feeds
     from parallax.shared.config import get_settings
-    from parallax.shared.db import shared_engine, storage_errors
+    from parallax.shared.db import task_engine
 
     settings = get_settings()
-    with storage_errors("opening the database"):
-        engine = shared_engine(settings.database_url)
+    engine = task_engine(settings.database_url)
     due = claim_due_feeds(engine, settings=settings)
     for feed_id in due:
         if send is not None:
@@ -35,11 +34,10 @@ def poll_feed(feed_id: int, *, send: pipeline.Send | None = None) -> None:
     """Poll one feed (conditionally), store its new articles and send them to annotation."""
     from parallax.ingest.polling import poll_feed as poll
     from parallax.shared.config import get_settings
-    from parallax.shared.db import shared_engine, storage_errors
+    from parallax.shared.db import task_engine
 
     settings = get_settings()
-    with storage_errors("opening the database"):
-        engine = shared_engine(settings.database_url)
+    engine = task_engine(settings.database_url)
     outcome = poll(feed_id, engine=engine, settings=settings, trigger="schedule")
     for article_id in outcome.article_ids:
         if send is not None:
