@@ -126,7 +126,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
-        pass
+        """Quiet: the test reads `server.requests`, not the server's log on stderr."""
 
 
 @pytest.fixture

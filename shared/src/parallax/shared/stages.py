@@ -12,7 +12,7 @@ work only once that time has passed and nothing moved it since.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -65,6 +65,22 @@ def take_up(engine: Engine, article_id: int, *, stage: str, max_attempts: int, r
             )
         )
         return False
+
+
+def work_on(
+    engine: Engine,
+    article_id: int,
+    *,
+    stage: str,
+    max_attempts: int,
+    retries: int,
+    work: Callable[[], bool],
+) -> None:
+    """Take the article up at `stage` (see `take_up`), run `work` — True when it finished the
+    stage, False when the store recorded a failure — and settle it when it did. Nothing runs
+    when the article is not at `stage` (done already, failed) or has just been quarantined."""
+    if take_up(engine, article_id, stage=stage, max_attempts=max_attempts, retries=retries) and work():
+        settle(engine, [article_id])
 
 
 def settle(engine: Engine, article_ids: Sequence[int]) -> None:

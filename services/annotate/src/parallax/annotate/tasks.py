@@ -21,22 +21,23 @@ def annotate_article(article_id: int, *, send: pipeline.Send | None = None, retr
     from parallax.annotate.store import annotate_stored
     from parallax.shared.config import get_settings
     from parallax.shared.db import task_engine
-    from parallax.shared.stages import settle, stage_of, take_up
+    from parallax.shared.stages import stage_of, work_on
 
     settings = get_settings()
     engine = task_engine(settings.database_url)
-    # Retries after transient errors are allowed for; deliveries that never finish are not.
-    if take_up(
+
+    def annotate() -> bool:
+        report = annotate_stored([article_id], engine=engine)
+        return article_id not in report.failed and article_id not in report.missing
+
+    work_on(
         engine,
         article_id,
         stage=Stage.INGESTED.value,
         max_attempts=settings.task_max_attempts,
         retries=retries,
-    ):
-        report = annotate_stored([article_id], engine=engine)
-        if article_id in report.failed or article_id in report.missing:
-            return  # the store recorded the failure on the row
-        settle(engine, [article_id])
+        work=annotate,
+    )
     found = stage_of(engine, article_id)
     # Already annotated (a redelivery, or the reconciler): pass it on all the same, the next
     # stage is idempotent too.

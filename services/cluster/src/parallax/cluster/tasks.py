@@ -22,22 +22,24 @@ def cluster_article(article_id: int, *, send: pipeline.Send | None = None, retri
     from parallax.cluster.store import cluster_stored
     from parallax.shared.config import get_settings
     from parallax.shared.db import task_engine
-    from parallax.shared.stages import event_of, push_comparison, settle, take_up
+    from parallax.shared.stages import event_of, push_comparison, work_on
 
     settings = get_settings()
     engine = task_engine(settings.database_url)
-    # Retries after transient errors are allowed for; deliveries that never finish are not.
-    if take_up(
+
+    def cluster() -> bool:
+        report = cluster_stored([article_id], engine=engine)
+        return not {article_id} & {*report.failed, *report.missing, *report.not_ready}
+
+    work_on(
         engine,
         article_id,
         stage=Stage.ANNOTATED.value,
         max_attempts=settings.task_max_attempts,
         retries=retries,
-    ):
-        report = cluster_stored([article_id], engine=engine)
-        if article_id in report.failed or article_id in report.missing or article_id in report.not_ready:
-            return
-        settle(engine, [article_id])
+        work=cluster,
+    )
+    # An article that failed or is not ready is in no event: nothing to schedule.
     event_id = event_of(engine, article_id)
     if event_id is None:
         return
