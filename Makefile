@@ -10,6 +10,7 @@ INSTALLED := $(VENV)/.installed
 BENCH_INSTALLED := $(VENV)/.bench-installed
 DISTRIBUTIONS := shared services/ingest services/annotate services/cluster services/compare services/api services/cli
 PYTEST_ARGS ?=
+DEMO_PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint format bench eval up down lock clean
@@ -32,8 +33,8 @@ $(BENCH_INSTALLED): $(INSTALLED) requirements-bench.txt
 
 install: $(INSTALLED) ## Create .venv with every distribution (editable), the tools and the spaCy models
 
-demo: $(INSTALLED) ## Ingest the demo corpus into the embedded default (SQLite) and show what was stored
-	$(BIN)/parallax demo
+demo: $(INSTALLED) ## Load the demo corpus into the embedded default (SQLite), run the pipeline, serve the classroom
+	$(BIN)/parallax demo --serve --port $(DEMO_PORT)
 
 test: $(INSTALLED) ## Run the whole test suite (storage tests on SQLite and PostgreSQL)
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \

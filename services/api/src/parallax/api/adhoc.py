@@ -9,18 +9,20 @@ its report, with the profile or weights the request asks for.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
 from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, Field
 
-from parallax.api.app import app_comparer, app_settings
+from parallax.api.app import UnreadableUrlError, app_comparer, app_reader, app_settings
 from parallax.api.auth import require_scope
 from parallax.api.errors import ProblemError
 from parallax.api.http import json_object_body
 from parallax.api.openapi import operation
 from parallax.api.scores import WeightsError, mean_distance_by_article, pair_distances, weights_for
+from parallax.shared.config import Settings
 
 blueprint = Blueprint("adhoc", __name__, url_prefix="/v1")
 
@@ -30,13 +32,20 @@ class CompareArticle(BaseModel):
 
     model_config = ConfigDict(json_schema_mode_override="validation")
 
-    text: str = Field(min_length=40, description="The article's full text (40 characters or more).")
+    text: str | None = Field(
+        default=None,
+        min_length=40,
+        description="The article's full text (40 characters or more); or leave it out and give `url`.",
+    )
     title: str | None = None
     outlet: str | None = Field(default=None, description="Who published it (default: Text 1, Text 2 …).")
     language: str | None = Field(default=None, description="ISO 639-1 code; detected when absent.")
     published: str | None = Field(default=None, description="ISO 8601 date or time.")
     id: str | None = Field(default=None, description="Your id for it (default: its position, from 1).")
-    url: str | None = None
+    url: str | None = Field(
+        default=None,
+        description="Where the article was published; without `text`, the article is fetched from it.",
+    )
 
 
 class CompareRequest(BaseModel):
@@ -54,6 +63,7 @@ class CompareRequest(BaseModel):
 FEWEST_ARTICLES: Final = 2
 MOST_ARTICLES: Final = 10
 _TEXT_FIELDS: Final = ("id", "outlet", "title", "language", "published", "url")
+_WEB_ADDRESS: Final = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
 
 @blueprint.post("/compare")
@@ -62,10 +72,16 @@ _TEXT_FIELDS: Final = ("id", "outlet", "title", "language", "published", "url")
     summary="Compare 2 to 10 texts sent in the request",
     tag="compare",
     body=CompareRequest,
-    errors=(400, 415, 503),
+    errors=(400, 415, 422, 503),
 )
 def compare_articles() -> dict[str, Any]:
     """Annotate and compare the articles of the body; answer the report with its pairs' scores."""
+    return compare_body(json_object_body('{"articles": [{"text": "…"}, {"text": "…"}]}'))
+
+
+def compare_body(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The comparison of a `POST /v1/compare` body (the classroom's form sends the same): the
+    report, its pairs' scores and each article's divergence; a ProblemError saying what to fix."""
     comparer = app_comparer(current_app)
     if comparer is None:
         raise ProblemError(
@@ -75,11 +91,14 @@ def compare_articles() -> dict[str, Any]:
             fix="Run the API with `parallax serve`, which gives it the pipeline.",
         )
     settings = app_settings(current_app)
-    body = json_object_body('{"articles": [{"text": "…"}, {"text": "…"}]}')
     records = compare_request_records(
         body, min_chars=settings.min_article_chars, max_chars=settings.max_article_chars
     )
     weights = _weights(body)
+    records = [
+        record if "text" in record else _fetched(position, record, settings)
+        for position, record in enumerate(records)
+    ]
     report = comparer(records)
     pairs = pair_distances(report, weights)
     report["pairs"] = [pair.to_json() for pair in pairs]
@@ -122,19 +141,28 @@ def _record(position: int, item: Any, min_chars: int, max_chars: int) -> dict[st
     if not isinstance(item, Mapping):
         raise _invalid(pointer, "an article must be a JSON object", 'Send {"text": "…", "title": "…"}.')
     text = item.get("text")
-    if not isinstance(text, str) or len(text.strip()) < min_chars:
+    url = item.get("url")
+    if text is None and isinstance(url, str) and url.strip():
+        if not _WEB_ADDRESS.match(url.strip()):
+            raise _invalid(
+                f"{pointer}/url",
+                f"{url.strip()[:100]!r} is not a web address",
+                "Give an address that starts with http:// or https://, or paste the text.",
+            )
+        text = None  # fetched once every article of the request is known to be well formed
+    elif not isinstance(text, str) or len(text.strip()) < min_chars:
         raise _invalid(
             f"{pointer}/text",
             f"the text is missing or shorter than {min_chars} characters",
-            "Paste the article's full text.",
+            "Paste the article's full text, or give its web address as url.",
         )
-    if len(text) > max_chars:
+    elif len(text) > max_chars:
         raise _invalid(
             f"{pointer}/text",
             f"the text is longer than {max_chars:,} characters",
             "Send one article, not a page of them.",
         )
-    record: dict[str, Any] = {"text": text}
+    record: dict[str, Any] = {} if text is None else {"text": text}
     for name in _TEXT_FIELDS:
         value = item.get(name)
         if value is None:
@@ -151,8 +179,50 @@ def _record(position: int, item: Any, min_chars: int, max_chars: int) -> dict[st
             'Use "2022-02-03" or "2022-02-03T20:45:00Z".',
         )
     record.setdefault("id", str(position + 1))
-    record.setdefault("outlet", f"Text {position + 1}")
+    if "text" in record:
+        record.setdefault("outlet", f"Text {position + 1}")
+    else:  # the page may say who published it
+        record["default_outlet"] = f"Text {position + 1}"
     return record
+
+
+def _fetched(position: int, record: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The record of an article given by its address, with the text found there (what the
+    request says of it wins over what the page says)."""
+    reader = app_reader(current_app)
+    pointer = f"/articles/{position}/url"
+    if reader is None:
+        raise ProblemError(
+            503,
+            "Service Unavailable",
+            "this API process was started without the web-address reader",
+            field=pointer,
+            fix="Paste the text instead, or run the API with `parallax serve`, which gives it the reader.",
+        )
+    try:
+        found = reader(record["url"], settings)
+    except UnreadableUrlError as error:
+        raise ProblemError(
+            422,
+            "Unreadable Address",
+            str(error),
+            field=pointer,
+            fix="Check that the address opens the article in a browser, or paste its text instead.",
+        ) from error
+    text = str(found.get("text") or "")
+    if len(text.strip()) < settings.min_article_chars:
+        raise ProblemError(
+            422,
+            "Unreadable Address",
+            f"the page at {record['url']} holds no article text ({len(text.strip())} characters found)",
+            field=pointer,
+            fix="Give the address of the article itself (not a home or list page), or paste its text.",
+        )
+    merged = {key: value for key, value in found.items() if key in _TEXT_FIELDS and value}
+    merged.update({key: value for key, value in record.items() if not key.startswith("default_")})
+    merged["text"] = text[: settings.max_article_chars]
+    merged.setdefault("outlet", record.get("default_outlet"))
+    return merged
 
 
 def _weights(body: Mapping[str, Any]) -> dict[str, float]:

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 # Records in (interchange format: id, outlet, title, text, language, published), the comparison
 # report out (as `parallax compare` writes one event, texts and pairs included).
 Comparer = Callable[[Sequence[Mapping[str, Any]]], dict[str, Any]]
+# A web address in, the article found there out (as an interchange record: text, title,
+# outlet, published, language, url); raises UnreadableUrlError saying why there is none.
+Reader = Callable[[str, Settings], dict[str, Any]]
 # Records and URLs in, stored through the ingest service on the given engine and settings;
 # out: {"counts", "article_ids", "refusals": [{"input", "reason", "message"}]}.
 Ingester = Callable[["Engine", Settings, Sequence[Mapping[str, Any]], Sequence[str]], dict[str, Any]]
@@ -30,6 +33,7 @@ def create_app(
     engine: Engine | None = None,
     comparer: Comparer | None = None,
     ingester: Ingester | None = None,
+    reader: Reader | None = None,
 ) -> Flask:
     """The API application, on the configured (or given) database.
 
@@ -37,11 +41,13 @@ def create_app(
     records, returning the report. The API does no NLP itself and imports no other service,
     so the composition root (`parallax serve`) passes it in; without it that endpoint answers
     503 and says how to run the API with it. `ingester` stores articles sent to
-    `POST /v1/articles` the same way.
+    `POST /v1/articles` the same way, and `reader` fetches the articles `POST /v1/compare`
+    is given by their address.
     """
     from flask import Flask
 
     from parallax.api import auth, errors, http, ratelimit
+    from parallax.api.classroom import routes as classroom
     from parallax.shared.db import ensure_schema, shared_engine
 
     settings = settings or get_settings()
@@ -56,11 +62,13 @@ def create_app(
         "engine": engine,
         "comparer": comparer,
         "ingester": ingester,
+        "reader": reader,
     }
     errors.init_app(app)
     auth.init_app(app)
     ratelimit.init_app(app)
     http.init_app(app)
+    classroom.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -74,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
 def _blueprints() -> list[Any]:
     from parallax.api.adhoc import blueprint as adhoc
     from parallax.api.articles import blueprint as articles
+    from parallax.api.classroom.routes import blueprint as classroom
     from parallax.api.events import blueprint as events
     from parallax.api.feeds import blueprint as feeds
     from parallax.api.health import blueprint as health
@@ -81,7 +90,7 @@ def _blueprints() -> list[Any]:
     from parallax.api.openapi import blueprint as docs
     from parallax.api.outlets import blueprint as outlets
 
-    return [health, events, articles, outlets, feeds, jobs, adhoc, docs]
+    return [health, events, articles, outlets, feeds, jobs, adhoc, docs, classroom]
 
 
 def app_settings(app: Flask) -> Settings:
@@ -100,6 +109,16 @@ def app_ingester(app: Flask) -> Ingester | None:
     """The ingest pipeline the application was given, if any."""
     ingester: Ingester | None = app.extensions["parallax"]["ingester"]
     return ingester
+
+
+def app_reader(app: Flask) -> Reader | None:
+    """The web-address reader the application was given, if any."""
+    reader: Reader | None = app.extensions["parallax"]["reader"]
+    return reader
+
+
+class UnreadableUrlError(Exception):
+    """A web address that gave no article; the message says what was found there instead."""
 
 
 def app_engine(app: Flask) -> Engine:

@@ -52,9 +52,12 @@ SCOPES: Final = ("read", "write", "admin")
 KEY_PREFIX: Final = "px_"
 PREFIX_LENGTH: Final = len(KEY_PREFIX) + 6
 """Characters of a key kept in clear: enough to tell keys apart in a list, 36 of its 256 bits."""
-OPEN_ENDPOINTS: Final = frozenset({"health.health", "docs.openapi_json", "docs.docs_page", "docs.static"})
-"""Endpoints anyone may call, without a key or a rate limit: load balancers' health checks, and
-the API's own documentation (what a newcomer reads before having a key)."""
+OPEN_ENDPOINTS: Final = frozenset(
+    {"health.health", "docs.openapi_json", "docs.docs_page", "docs.static", "classroom.static"}
+)
+"""Endpoints anyone may call, without a key or a rate limit: load balancers' health checks, the
+API's own documentation (what a newcomer reads before having a key) and the classroom pages'
+stylesheet and script (the pages themselves follow the read policy)."""
 READ_METHODS: Final = frozenset({"GET", "HEAD"})
 # last_used_at is a day-to-day hint ("is this key still in use?"), not an audit log: writing
 # it at most once a minute keeps a busy key from turning every read into a write.

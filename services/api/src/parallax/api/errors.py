@@ -77,19 +77,7 @@ def init_app(app: Flask) -> None:
     def _api_problem(problem: ProblemError) -> Response:
         return problem_response(problem)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> Response:
-        status = error.code or 500
-        problem = ProblemError(
-            status,
-            error.name,
-            error.description or error.name,
-            fix=_FIXES.get(status),
-        )
-        response = problem_response(problem)
-        if status == 405 and error.get_response().headers.get("Allow"):
-            response.headers["Allow"] = error.get_response().headers["Allow"]
-        return response
+    app.register_error_handler(HTTPException, http_problem)
 
     @app.errorhandler(StorageUnavailableError)
     @app.errorhandler(sa.exc.OperationalError)
@@ -126,3 +114,13 @@ _FIXES = {
     413: "Send a smaller body (see PARALLAX_API_MAX_REQUEST_BYTES), or split a batch.",
     415: "Send JSON with Content-Type: application/json.",
 }
+
+
+def http_problem(error: HTTPException) -> Response:
+    """A Werkzeug HTTP error (404, 405, 413 …) as problem details."""
+    status = error.code or 500
+    problem = ProblemError(status, error.name, error.description or error.name, fix=_FIXES.get(status))
+    response = problem_response(problem)
+    if status == 405 and error.get_response().headers.get("Allow"):
+        response.headers["Allow"] = error.get_response().headers["Allow"]
+    return response

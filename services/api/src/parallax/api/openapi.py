@@ -88,6 +88,10 @@ def operation(
     return declare
 
 
+# Endpoints of HTML pages (by blueprint), left out of the API's document.
+_PAGES: Final = ("classroom.",)
+
+
 def openapi_document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route of `app` (static files apart)."""
     models: set[type[BaseModel]] = {Problem}
@@ -95,6 +99,8 @@ def openapi_document(app: Flask) -> dict[str, Any]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
             continue
+        if rule.endpoint.startswith(_PAGES):
+            continue  # the classroom's HTML pages are for people, not part of the API
         view = app.view_functions[rule.endpoint]
         declared: Operation | None = getattr(view, _ATTRIBUTE, None)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):

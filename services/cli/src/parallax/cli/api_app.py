@@ -35,6 +35,26 @@ def compare_records(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return compare_event("adhoc", articles_from(prepared, annotations)).to_json(include_texts=True)
 
 
+def read_article_at(url: str, settings: Settings) -> dict[str, Any]:
+    """Fetch one web address and read the article there (under the ingest service's fetch
+    policy: size and time limits, no private addresses unless the settings allow them)."""
+    from parallax.api.app import UnreadableUrlError
+    from parallax.ingest.fetch import Fetcher, FetchPolicy
+    from parallax.ingest.readers.urls import read_url
+    from parallax.ingest.records import Refusal
+
+    found = next(read_url(url, settings=settings, fetcher=Fetcher(FetchPolicy.from_settings(settings))), None)
+    if found is None:
+        raise UnreadableUrlError(f"{url} holds no article (an empty feed?)")
+    if isinstance(found, Refusal):
+        raise UnreadableUrlError(found.message)
+    fields = dict(found.fields)
+    published = fields.get("published")
+    if published is not None and not isinstance(published, str):
+        fields["published"] = published.isoformat()
+    return {key: fields.get(key) for key in ("text", "title", "outlet", "published", "language", "url")}
+
+
 def ingest_records(
     engine: Engine, settings: Settings, records: Sequence[Mapping[str, Any]], urls: Sequence[str]
 ) -> dict[str, Any]:
@@ -123,4 +143,4 @@ def create_api_app(settings: Settings | None = None) -> Flask:
     """The API application with the comparison and ingest pipelines."""
     from parallax.api.app import create_app
 
-    return create_app(settings, comparer=compare_records, ingester=ingest_records)
+    return create_app(settings, comparer=compare_records, ingester=ingest_records, reader=read_article_at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import re
-from typing import Any
+from typing import Any, Final
 
 import click
 
@@ -17,10 +17,22 @@ PAGE_BREAK_SENTENCE = re.compile(r"Alors que l'Ukraine est au cœur[^.]*\.")
 
 
 @click.command()
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Then serve the classroom pages on this machine and print the address to open.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port for --serve (the next free one is taken if it is busy).",
+)
 @click.pass_obj
-def demo(state: CliState) -> None:
-    """Ingest, annotate and cluster the demo corpus (a real article and two constructed ones) and
-    show the result.
+def demo(state: CliState, serve: bool, port: int) -> None:
+    """Ingest, annotate, cluster and compare the demo corpus (a real article and constructed
+    ones written for teaching) and show the result; with --serve, open it in the classroom.
 
     Run it twice to see deduplication: the second run stores nothing new, parses nothing again
     and leaves every article in its event.
@@ -66,6 +78,49 @@ def demo(state: CliState) -> None:
     )
     if report.rejected_total:
         raise SystemExit(exit_codes.FAILURE)
+    if serve:
+        serve_classroom(state, port)
+
+
+def serve_classroom(state: CliState, port: int) -> None:
+    """Serve the classroom pages on 127.0.0.1 (reads open, as on one teacher's machine) until
+    interrupted, on `port` or the next free one."""
+    from parallax.cli.api_app import create_api_app
+    from parallax.cli.gunicorn_server import GunicornServer
+
+    chosen = free_port(port)
+    if chosen is None:
+        raise click.ClickException(f"ports {port} to {port + PORTS_TRIED - 1} are all busy; pass --port")
+    settings = state.settings().model_copy(update={"api_keys_required": False})
+    app = create_api_app(settings)
+    address = f"http://127.0.0.1:{chosen}/"
+    click.echo("")
+    click.echo("=" * 72)
+    click.echo(f"  The classroom is ready. Open this address in your browser:  {address}")
+    click.echo(f"  The demo event and the teacher notes: {address}notes")
+    click.echo("  Stop the server with Ctrl+C.")
+    click.echo("=" * 72, nl=True)
+    from parallax.api.app import app_engine
+
+    app_engine(app).dispose()
+    GunicornServer(app, bind=f"127.0.0.1:{chosen}", workers=1, timeout=120, access_log=False).run()
+
+
+PORTS_TRIED: Final = 10
+
+
+def free_port(first: int) -> int | None:
+    """The first port from `first` on that nothing listens on at 127.0.0.1 (None: ten busy)."""
+    import socket
+
+    for port in range(first, min(first + PORTS_TRIED, 65536)):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return None
 
 
 def _show_stored(state: CliState) -> None:

@@ -17,14 +17,18 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]  # gunicorn is unty
     """Gunicorn with the options given here (not argv or a config file), forking its workers
     from `app` (`preload_app`: the application is already built)."""
 
-    def __init__(self, app: Flask, *, bind: str, workers: int) -> None:
+    def __init__(
+        self, app: Flask, *, bind: str, workers: int, timeout: int = 30, access_log: bool = True
+    ) -> None:
         self.application = app
         self.options: dict[str, Any] = {
             "bind": bind,
             "workers": workers,
             "preload_app": True,
+            # A worker silent this long is restarted (a first comparison loads the NLP models).
+            "timeout": timeout,
             # Request lines on standard output; never headers, where keys travel.
-            "accesslog": "-",
+            "accesslog": "-" if access_log else None,
             "errorlog": "-",
             # Gunicorn 27's control socket lives at one path per user: a second server on the
             # machine (a test, another deployment) would take it over. Signals do its job.
