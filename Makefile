@@ -58,6 +58,7 @@ bench: $(BENCH_INSTALLED) ## Run the benchmarks (ratios against peers measured i
 	$(BIN)/python benchmarks/compare_speed.py --set basil --json benchmarks/results/compare_speed_basil.json
 	$(BIN)/python benchmarks/api_compare_latency.py --json benchmarks/results/api_compare_latency.json
 	$(BIN)/python benchmarks/api_load.py --json benchmarks/results/api_load.json  # needs ab (apache2-utils) and PostgreSQL
+	$(BIN)/python benchmarks/classroom_page.py --json benchmarks/results/classroom_page.json
 	$(BIN)/python benchmarks/pipeline_workers.py --json benchmarks/results/pipeline_workers.json  # needs PostgreSQL and Redis; ~10 min
 
 eval: $(BENCH_INSTALLED) ## Score quality on the real evaluation sets (../shared/data) with the shared scorers

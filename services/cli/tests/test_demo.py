@@ -1,11 +1,24 @@
 """`parallax demo`: the bundled corpus ingested, annotated and clustered, what Parallax makes visible shown."""
 
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from click.testing import Result
 
+from parallax.cli.demo import free_port
+
 Invoke = Callable[..., Result]
+PARALLAX = Path(sys.executable).parent / "parallax"
 
 # The headlines of the demo corpus's reports of the Macron–Putin call of 3 February 2022
 # (the real Radio Habana Cuba article and the constructed ones), and of the Putin–Xi meeting in
@@ -80,3 +93,63 @@ def test_the_demo_shows_the_reference_article_cleaned_and_annotated(invoke: Invo
     assert (
         again.output.split("The events they report:")[1] == first.output.split("The events they report:")[1]
     )
+
+
+def test_a_busy_port_is_skipped_for_the_next_free_one() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        chosen = free_port(busy)
+    assert chosen is not None
+    assert chosen != busy
+
+
+def test_make_demo_serves_the_classroom_and_prints_its_address(tmp_path: Path) -> None:
+    """What `make demo` runs: the corpus loaded and compared, then the pages served on the port
+    printed, the demo event among them (a real server in its own process)."""
+    env = {
+        **os.environ,
+        "PARALLAX_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "PARALLAX_INGEST_WORKERS": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        demo = subprocess.Popen(
+            [str(PARALLAX), "demo", "--serve", "--port", str(free_port(18000) or 18000)],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        address = _printed_address(demo, log)
+        with urllib.request.urlopen(address, timeout=10) as response:
+            events = response.read().decode()
+        assert "Parallax classroom" in events
+        assert 'href="/events/e000001"' in events
+        with urllib.request.urlopen(address + "events/e000001", timeout=30) as response:
+            assert response.read().decode().count('<article class="column"') == 7
+    finally:
+        os.killpg(demo.pid, signal.SIGTERM)
+        demo.wait(timeout=30)
+    assert "Ctrl+C" in log.read_text()
+
+
+def _printed_address(demo: subprocess.Popen[bytes], log: Path, seconds: float = 180) -> str:
+    """The address the demo prints once it serves (after it answers there)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if demo.poll() is not None:
+            pytest.fail(f"the demo exited with {demo.returncode}:\n{log.read_text()}")
+        found = re.search(r"Open this address in your browser:\s+(http://\S+/)", log.read_text())
+        if found:
+            try:
+                with urllib.request.urlopen(found.group(1), timeout=5):
+                    return found.group(1)
+            except (urllib.error.URLError, ConnectionError):
+                pass
+        time.sleep(0.5)
+    pytest.fail(f"the demo did not serve in {seconds} s:\n{log.read_text()}")
