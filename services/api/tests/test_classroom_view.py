@@ -279,3 +279,40 @@ def test_every_text_exists_in_both_languages() -> None:
     assert format_number(0.5, "fr") == "0,50"
     assert side_name("fr", "US") == "États-Unis"
     assert side_name("en", "independent") == "independent sources"
+
+
+def test_an_aligned_passage_is_anchored_once_and_its_pieces_named_for_the_link() -> None:
+    report = _report()
+    link = report["alignment"]["links"][0]
+    report["alignment"]["links"].append({**link, "similarity": 0.4})  # the same passages twice
+    view = event_view(report, TEXTS, pair_distances(report), "en")
+    first = str(view.articles[0].body)
+    anchor = view.aligned[0].first.href[1:]
+    assert first.count(f'id="{anchor}"') == 1
+    assert f"part-{anchor.split('-', 1)[1]}" in first
+
+
+def test_evidence_is_quoted_from_the_articles_own_characters() -> None:
+    report = _report()
+    for span in report["omissions"]["by_article"]["c"][0]["evidence"]:
+        span["text"] = span["text"].replace("a ", "A ")  # the report's copy differs from the text
+    view = event_view(report, TEXTS, pair_distances(report), "en")
+    excerpts = {source.text for source in view.articles[2].omissions[0].sources}
+    assert excerpts == {"La Russie a massé 100 000 soldats.", "Russia has massed 100,000 troops."}
+
+
+def test_a_date_without_a_time_is_not_drawn_as_midnight() -> None:
+    view = event_view(_report(), TEXTS, pair_distances(_report()), "fr")
+    timeline = str(view.timeline)
+    assert "3 févr. (heure non précisée)" in timeline  # article a: "2022-02-03"
+    assert "18:40" in timeline  # article b has its time
+
+
+def test_the_stylesheet_colours_sides_as_the_charts_do() -> None:
+    from pathlib import Path
+
+    from parallax.api.classroom import charts
+
+    stylesheet = (Path(charts.__file__).parent / "static" / "classroom.css").read_text()
+    declared = dict(re.findall(r"--side-(\d): (#[0-9a-f]{6})", stylesheet))
+    assert [declared[str(n)] for n in range(len(charts._OKABE_ITO))] == list(charts._OKABE_ITO)

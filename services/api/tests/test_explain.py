@@ -105,3 +105,49 @@ def test_the_french_explanation_and_articles_with_nothing_to_say() -> None:
     assert explain_article(report(), "nobody", "en") == []
     with pytest.raises(ValueError, match="not 'de'"):
         explain_article(report(), "seed", "de")
+
+
+def test_a_name_written_with_other_accents_or_case_is_not_another_name() -> None:
+    data = report()
+    data["wording"]["actor_labels"] = [
+        {
+            "actor": "country/us",
+            "name": "États-Unis",
+            "by_article": [
+                {
+                    "owner": "seed",
+                    "labels": [
+                        {
+                            "expression": "etats-unis",
+                            "distinctive": True,
+                            "spans": [{"text": "Etats-Unis"}],
+                        }
+                    ],
+                },
+                {"owner": "gazette", "labels": [{"expression": "états-unis", "distinctive": False}]},
+            ],
+        },
+        {
+            "actor": "person/emmanuel-macron",
+            "name": "Emmanuel Macron",
+            "by_article": [
+                {
+                    "owner": "seed",
+                    "labels": [
+                        {
+                            "expression": "président de la république",
+                            "distinctive": True,
+                            "spans": [{"text": "président de la\nRépublique"}],
+                        }
+                    ],
+                },
+                {
+                    "owner": "gazette",
+                    "labels": [{"expression": "macron", "distinctive": False, "spans": [{"text": "Macron"}]}],
+                },
+            ],
+        },
+    ]
+    sentences = explain_article(data, "seed", "en")
+    assert "It calls Emmanuel Macron “président de la République” where other articles say “Macron”." in sentences
+    assert not [sentence for sentence in sentences if "États-Unis" in sentence]

@@ -402,6 +402,24 @@ def screenshot(pytestconfig: pytest.Config) -> Callable[[Page, str], Path]:
     return take
 
 
+@pytest.fixture
+def picture(pytestconfig: pytest.Config) -> Callable[..., Path]:
+    """`picture(page, name, at=None)`: the viewport (scrolled to the first element matching the
+    selector `at`, if given) as a JPEG in <artifacts>/pictures/<name>.jpg, small enough for the
+    documentation (docs/classroom.md shows copies of them); returns its path."""
+    folder = artifacts_dir(pytestconfig.rootpath) / "pictures"
+
+    def take(page: Page, name: str, at: str | None = None) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        if at is not None:
+            page.locator(at).first.evaluate("(element) => element.scrollIntoView({block: 'start'})")
+        path = folder / f"{re.sub(r'[^A-Za-z0-9._-]+', '-', name).strip('-.') or 'page'}.jpg"
+        page.screenshot(path=path, type="jpeg", quality=80)
+        return path
+
+    return take
+
+
 @contextlib.contextmanager
 def serve_wsgi(app: WSGIApplication) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 on a free port, in a background thread; yields its base URL.

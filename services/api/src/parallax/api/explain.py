@@ -8,6 +8,7 @@ articles quote gouvernement français."
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -171,28 +172,47 @@ def _labels_sentence(
     for actor in (report.get("wording") or {}).get("actor_labels") or []:
         # labels are compared within one language: "Russia" and "Russie" are one name
         owners = {
-            str(o["owner"]): [label["expression"] for label in o["labels"]]
+            str(o["owner"]): o["labels"]
             for o in actor.get("by_article") or []
             if languages.get(str(o["owner"])) == languages.get(article)
         }
         own = owners.get(article)
         if not own:
             continue
+        # "États-Unis" and "Etats-Unis" are one name written two ways, not two names
+        own_names = {_folded(label["expression"]) for label in own}
         elsewhere = sorted(
-            {label for owner, labels in owners.items() if owner != article for label in labels} - set(own)
+            {
+                _surface(label)
+                for owner, labels in owners.items()
+                if owner != article
+                for label in labels
+                if _folded(label["expression"]) not in own_names
+            }
         )
+        theirs = {_folded(label["expression"]) for o, ls in owners.items() if o != article for label in ls}
         distinctive = [
-            label["expression"]
-            for o in actor.get("by_article") or []
-            if str(o["owner"]) == article
-            for label in o["labels"]
-            if label.get("distinctive")
+            _surface(label)
+            for label in own
+            if label.get("distinctive") and _folded(label["expression"]) not in theirs
         ]
         if distinctive and elsewhere:
             return texts["labels"].format(
                 actor=names.get(actor["actor"], actor["actor"]), own=distinctive[0], others=elsewhere[0]
             )
     return None
+
+
+def _folded(expression: str) -> str:
+    """An expression without case, accents or spacing differences."""
+    decomposed = unicodedata.normalize("NFKD", expression.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _surface(label: Mapping[str, Any]) -> str:
+    """A label as the article writes it (its first occurrence), else its normalised expression."""
+    spans = label.get("spans") or []
+    return " ".join(str(spans[0]["text"]).split()) if spans else str(label["expression"])
 
 
 def _reuse_sentence(

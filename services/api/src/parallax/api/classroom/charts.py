@@ -47,7 +47,8 @@ _SEQUENTIAL: Final = (
     "#081d58",
 )
 # Okabe & Ito (2008), the colour-blind-safe qualitative palette; black last, as it hides text.
-_OKABE_ITO: Final = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000")
+# Okabe–Ito, yellow late: darkened for underlines on the page, it would look like the orange.
+_OKABE_ITO: Final = ("#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#0072b2", "#d55e00", "#f0e442", "#000000")
 _UNKNOWN_KEY: Final = "#999999"
 _INK: Final = "#1a1a1a"  # text on white: 17:1
 _MUTED: Final = "#4d4d4d"  # secondary text on white: 8.5:1
@@ -68,6 +69,7 @@ _FONT_DROP: Final = 5
 _SMALL_DROP: Final = 4
 _PAD: Final = 8
 _LABEL_CHARS: Final = 28
+_LEGEND_CHARS: Final = 44  # legend items have a line each when they need it
 _SANS: Final = "system-ui, sans-serif"
 _MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -114,6 +116,9 @@ class TimelinePoint:
     moment: datetime | None
     detail: str
     href: str | None = None
+    # Written next to the dot instead of the time: for a moment known only to the day, which
+    # is then drawn hollow (its place on the axis is the start of that day).
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -383,7 +388,7 @@ def _bar_legend(
     parts = [Markup('<g class="chart-legend" font-size="{}">').format(_SMALL_FONT)]
     line, cursor = 0, x
     for colour, label in entries:
-        item_w = 18 + _text_width(_shorten(label), _SMALL_FONT)
+        item_w = 18 + _text_width(_shorten(label, _LEGEND_CHARS), _SMALL_FONT)
         if cursor > x and cursor + item_w > right:
             line, cursor = line + 1, x
         top = y + line * 20
@@ -398,7 +403,7 @@ def _bar_legend(
                 _MUTED,
                 _num(cursor + 18),
                 _num(top + 6 + _SMALL_DROP),
-                _label_text(label),
+                _label_text(label, _LEGEND_CHARS),
             )
         )
         cursor += item_w + 16
@@ -672,10 +677,11 @@ def _dated_lane(
     x, middle = scale.at(moment), y + _LANE_H / 2
     body = Markup(
         '<title>{}</title><text x="{}" y="{}" text-anchor="end"{}>{}</text>'
-        '<circle class="chart-dot" cx="{}" cy="{}" r="{}" fill="{}" stroke="#ffffff" stroke-width="1.5"/>'
+        '<circle class="chart-dot" cx="{}" cy="{}" r="{}" fill="{}" stroke="{}" stroke-width="{}"/>'
         '<text x="{}" y="{}" font-size="{}" fill="{}">{}</text>'
     ).format(
-        _clean(f"{point.label}, {scale.words(moment, with_time=True, with_year=True)}: {point.detail}"),
+        _clean(f"{point.label}, {point.when or scale.words(moment, with_time=True, with_year=True)}: ")
+        + _clean(point.detail),
         _num(label_x),
         _num(middle + _FONT_DROP),
         _link_style(point.href),
@@ -683,12 +689,14 @@ def _dated_lane(
         _num(x),
         _num(middle),
         _DOT_R,
-        _DOT,
+        "#ffffff" if point.when else _DOT,
+        _DOT if point.when else "#ffffff",
+        2 if point.when else 1.5,
         _num(x + _DOT_R + 4),
         _num(middle + _SMALL_DROP),
         _TINY_FONT,
         _MUTED,
-        _clean(scale.words(moment, with_time=True)),
+        _clean(point.when or scale.words(moment, with_time=True)),
     )
     return _linked(body, point.href, css_class="chart-lane")
 
@@ -810,13 +818,14 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 
 def _svg(cid: str, width: float, height: float, title: str, description: str, body: Markup) -> Markup:
-    """The root element: an image named by its title, described by its description, that
-    scales down to its container and never up beyond its natural width."""
+    """The root element: an image named by its title, described by its description, at its
+    natural size (the page's stylesheet lets it shrink to its container: no inline style,
+    which the pages' Content-Security-Policy refuses)."""
     w, h = _num(math.ceil(width)), _num(math.ceil(height))
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" id="{cid}" role="img" aria-labelledby="{cid}-title" '
-        'aria-describedby="{cid}-desc" viewBox="0 0 {w} {h}" width="100%" '
-        'style="max-width:{w}px;height:auto" font-family="{font}" font-size="{size}" fill="{ink}">'
+        'aria-describedby="{cid}-desc" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'font-family="{font}" font-size="{size}" fill="{ink}">'
         '<title id="{cid}-title">{title}</title>'
         '<desc id="{cid}-desc">{description}</desc>{body}</svg>'
     ).format(

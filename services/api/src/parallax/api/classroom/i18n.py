@@ -43,6 +43,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "from an article to one that reuses its text.",
         "undated": "date unknown",
         "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+        "day_only": "{day} (time not given)",
+        "sides_legend": "Colours of the speakers' sides",
         "highlights": "Highlights",
         "highlights_help": "Switch each kind of highlight on or off; point at a highlighted passage "
         "to read what it is (the lists below the articles say it too).",
@@ -177,6 +179,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "d'un article à celui qui reprend son texte.",
         "undated": "date inconnue",
         "months": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
+        "day_only": "{day} (heure non précisée)",
+        "sides_legend": "Couleurs des camps de qui parle",
         "highlights": "Surlignages",
         "highlights_help": "Activez ou désactivez chaque surlignage ; pointez un passage surligné pour "
         "savoir ce qu'il est (les listes sous les articles le disent aussi).",

@@ -200,7 +200,7 @@ def event_view(
             body=highlighted(texts[article_id], marks.get(article_id, [])),
             divergence=_score(divergence.get(article_id), language),
             explanations=explain_article(report, article_id, language),
-            omissions=_omissions(report, article_id, columns, outlets, language),
+            omissions=_omissions(report, article_id, columns, outlets, texts, language),
             speakers=_speakers(report, article_id, side_css, names, language),
         )
         for article_id, record in ((str(r["id"]), r) for r in records)
@@ -208,7 +208,7 @@ def event_view(
     return EventView(
         language=language,
         articles=articles,
-        aligned=_aligned(report, columns, outlets, language),
+        aligned=_aligned(report, columns, outlets, texts, language),
         naming=_naming(report, [a.id for a in articles], names),
         sides=sides,
         pairs=_pair_rows(pairs, outlets, language),
@@ -270,17 +270,17 @@ def highlighted(body: str, marks: Sequence[Mark]) -> Markup:
     wraps = "\n\n" in body  # hard-wrapped text (a PDF's lines): single line breaks are not breaks
     parts: list[str] = []
     active: list[Mark] = []
+    anchored: set[str] = set()  # one passage may be aligned with several: one anchor for it
     next_mark = 0
     for start, end in itertools.pairwise(points):
         while next_mark < len(ordered) and ordered[next_mark].start <= start:
             active.append(ordered[next_mark])
             next_mark += 1
         active = [m for m in active if m.end > start]
-        parts.extend(
-            f'<span class="anchor" id="{escape(m.anchor)}" tabindex="-1"></span>'
-            for m in starting.get(start, ())
-            if m.anchor
-        )
+        for mark in starting.get(start, ()):
+            if mark.anchor and mark.anchor not in anchored:
+                anchored.add(mark.anchor)
+                parts.append(f'<span class="anchor" id="{escape(mark.anchor)}" tabindex="-1"></span>')
         parts.append(_piece(body[start:end], active, wraps))
     return Markup("".join(parts))
 
@@ -372,19 +372,24 @@ def _reuse_marks(report: Mapping[str, Any], outlets: Mapping[str, str], language
 
 
 def _unit_anchors(report: Mapping[str, Any], columns: Mapping[str, str]) -> Iterator[_Marking]:
-    """The passages of each content unit (what omission links light up), anchored at the first."""
+    """The passages of each content unit (what omission links light up), anchored at the first.
+
+    Pieces of one unit or passage share the class `part-<name>`, and its anchor in column N is
+    `cN-<name>`: the page's script lights up the parts an anchor names."""
     for unit in (report.get("omissions") or {}).get("units") or []:
-        unit_css = f"unit-{token(str(unit['id']))}"
+        part = f"part-{token(str(unit['id']))}"
         for article, spans in (unit.get("evidence") or {}).items():
             for position, span in enumerate(spans):
                 anchor = unit_anchor(columns, str(article), str(unit["id"])) if position == 0 else None
-                yield span, {"classes": ("unit", unit_css), "anchor": anchor}
+                yield span, {"classes": ("part", part), "anchor": anchor}
 
 
 def _passage_anchors(report: Mapping[str, Any], columns: Mapping[str, str]) -> Iterator[_Marking]:
+    """Each aligned passage, anchored where it starts, its pieces named for the links to light up."""
     for link in (report.get("alignment") or {}).get("links") or []:
         for span in (link["first"], link["second"]):
-            yield span, {"anchor": passage_anchor(columns, span)}
+            anchor = passage_anchor(columns, span)
+            yield span, {"classes": ("part", "part-" + anchor.split("-", 1)[1]), "anchor": anchor}
 
 
 def unit_anchor(columns: Mapping[str, str], article: str, unit: str) -> str:
@@ -407,13 +412,23 @@ def _sides(report: Mapping[str, Any], language: str) -> list[SideKey]:
         order.extend(str(s.get("side") or "unknown") for s in data.get("speakers") or [])
     unique = list(dict.fromkeys(order))
     return [
-        SideKey(side, side_name(language, side), f"side-{min(position, SIDE_COLOURS - 1)}")
+        SideKey(side, side_name(language, side), f"side-{position % SIDE_COLOURS}")
         for position, side in enumerate(unique)
     ]
 
 
 def _score(value: float | None, language: str) -> str:
     return text(language, "no_score") if value is None else format_number(value, language)
+
+
+def _characters(span: Mapping[str, Any], texts: Mapping[str, str]) -> str:
+    """The characters a span covers in its article's text (the evidence itself), or the text
+    the report gives for it when the span does not fit the text."""
+    body = texts.get(str(span.get("article")), "")
+    start, end = int(span.get("start", 0)), int(span.get("end", 0))
+    if 0 <= start < end <= len(body):
+        return body[start:end]
+    return str(span.get("text") or "")
 
 
 def _excerpt(value: str) -> str:
@@ -426,6 +441,7 @@ def _omissions(
     article: str,
     columns: Mapping[str, str],
     outlets: Mapping[str, str],
+    texts: Mapping[str, str],
     language: str,
 ) -> list[Omission]:
     omitted = ((report.get("omissions") or {}).get("by_article") or {}).get(article) or []
@@ -439,7 +455,7 @@ def _omissions(
             PassageRef(
                 column=columns[str(span["article"])],
                 outlet=outlets[str(span["article"])],
-                text=_excerpt(str(span.get("text") or "")),
+                text=_excerpt(_characters(span, texts)),
                 href="#" + unit_anchor(columns, str(span["article"]), str(item["unit"])),
             )
             for span in evidence
@@ -477,7 +493,11 @@ def _speakers(
 
 
 def _aligned(
-    report: Mapping[str, Any], columns: Mapping[str, str], outlets: Mapping[str, str], language: str
+    report: Mapping[str, Any],
+    columns: Mapping[str, str],
+    outlets: Mapping[str, str],
+    texts: Mapping[str, str],
+    language: str,
 ) -> list[AlignedPair]:
     links = [
         link
@@ -491,7 +511,7 @@ def _aligned(
         return PassageRef(
             column=columns[article],
             outlet=outlets[article],
-            text=" ".join(str(span.get("text") or "").split()),
+            text=" ".join(_characters(span, texts).split()),
             href="#" + passage_anchor(columns, span),
         )
 
@@ -568,13 +588,16 @@ def _timeline(
     outlets: Mapping[str, str],
     language: str,
 ) -> Markup:
+    # No links inside the chart, as in `_who_speaks`.
     points = [
         charts.TimelinePoint(
             key=article.id,
             label=article.outlet,
             moment=article.published,
             detail=article.title,
-            href=f"#{article.column}",
+            when=text(language, "day_only", day=_day(article.published, language))
+            if _day_only(article.published)
+            else None,
         )
         for article in articles
     ]
@@ -599,6 +622,19 @@ def _timeline(
     )
 
 
+def _day_only(moment: dt.datetime | None) -> bool:
+    """Whether a publication time is known only to the day: stored at midnight UTC exactly, as
+    ingest stores a date without a time (a midnight release reads the same; it is rare)."""
+    return moment is not None and moment.astimezone(dt.UTC).time() == dt.time(0, 0)
+
+
+def _day(moment: dt.datetime | None, language: str) -> str:
+    if moment is None:
+        return ""
+    months = text(language, "months").split()
+    return f"{moment.day} {months[moment.month - 1]}"
+
+
 def _who_speaks(
     report: Mapping[str, Any], articles: Sequence[ArticleView], sides: Sequence[SideKey], language: str
 ) -> Markup:
@@ -613,7 +649,9 @@ def _who_speaks(
             for key in sides
             if counts.get(key.side)
         ]
-        rows.append(charts.BarRow(label=article.outlet, segments=segments, href=f"#{article.column}"))
+        # No links inside the chart: an image to screen readers, its links would be unannounced
+        # tab stops (the headlines above link to each column).
+        rows.append(charts.BarRow(label=article.outlet, segments=segments))
     return charts.stacked_bars(
         rows,
         legend=[(key.side, key.name) for key in sides],

@@ -21,15 +21,10 @@
     if (!anchor) {
       return false;
     }
+    // Anchor "cN-NAME" in column N; the pieces of that unit or passage carry class "part-NAME".
     const column = anchor.closest(".column");
-    const pieces = [];
-    const unit = id.match(/^c\d+-(u[\w-]+)$/);
-    if (column && unit) {
-      column.querySelectorAll(".unit-" + CSS.escape(unit[1])).forEach((piece) => pieces.push(piece));
-    }
-    if (!pieces.length && anchor.nextElementSibling) {
-      pieces.push(anchor.nextElementSibling);
-    }
+    const name = id.match(/^c\d+-([\w-]+)$/);
+    const pieces = column && name ? Array.from(column.querySelectorAll(".part-" + CSS.escape(name[1]))) : [];
     pieces.forEach((piece) => piece.classList.add("flash"));
     window.setTimeout(() => pieces.forEach((piece) => piece.classList.remove("flash")), FLASH_MS);
     anchor.scrollIntoView({ block: "center", inline: "center" });
