@@ -149,5 +149,8 @@ def test_a_name_written_with_other_accents_or_case_is_not_another_name() -> None
         },
     ]
     sentences = explain_article(data, "seed", "en")
-    assert "It calls Emmanuel Macron “président de la République” where other articles say “Macron”." in sentences
+    assert (
+        "It calls Emmanuel Macron “président de la République” where other articles say “Macron”."
+        in sentences
+    )
     assert not [sentence for sentence in sentences if "États-Unis" in sentence]
