@@ -112,7 +112,9 @@ HOSTILE_RECORDS: tuple[dict[str, Any], ...] = (
         "id": "hostile-gazette-2023-05-16-tram",
         "outlet": f"Brenthaven {PWN_SCRIPT} Gazette",
         "title": f"Council approves northern tram line {PWN_IMG} {TEMPLATE_EXPR}",
-        "url": PWN_JS_URL,
+        # ingest refuses a "javascript:" address (shared/tests/test_schemas.py); a web address
+        # can still carry markup in its query
+        "url": 'https://example.org/gazette?q="><script>window.__pwned=7</script>',
         "published": "2023-05-16T18:00:00+00:00",
         "language": "en",
         "text": (
@@ -750,8 +752,8 @@ def test_hostile_stored_articles_stay_text(page: Page, site: Site, dialogs: list
     _assert_inert(page)
     _assert_shown_literally(page, HOSTILE_RECORDS)
     assert page.title() == f"{HOSTILE_RECORDS[0]['title']} · Parallax"
-    # the article's "javascript:" address is not offered as a link to the original
-    expect(page.locator("#c0 header a")).to_have_count(0)
+    # each article's address is a link to the original, markup in it kept as text
+    expect(page.locator("#c0 header a")).to_have_attribute("href", str(HOSTILE_RECORDS[0]["url"]))
     expect(page.locator("#c1 header a")).to_have_attribute("href", str(HOSTILE_RECORDS[1]["url"]))
     # following its links keeps it so
     for link in page.locator("a.to-passage, a.to-source").all()[:4]:

@@ -52,3 +52,22 @@ def test_messages_name_the_field_and_the_fix() -> None:
 def test_spans_must_be_ordered() -> None:
     with pytest.raises(ValidationError, match="before its start"):
         Span(start=5, end=2, text="")
+
+
+@pytest.mark.parametrize(
+    "address", ["javascript:alert(1)", "data:text/html,<b>x</b>", "news/page.html", "//x.org/a"]
+)
+def test_only_a_web_address_is_taken_as_the_articles_url(address: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        ArticleIn(outlet="Demo", text="Some text.", url=address)
+    assert "is not a web address; give an http:// or https:// address" in describe_validation_error(
+        raised.value
+    )
+
+
+def test_a_web_address_is_kept_as_given_and_an_empty_one_is_none() -> None:
+    assert (
+        ArticleIn(outlet="Demo", text="x", url=" HTTPS://example.org/a?b=1 ").url
+        == "HTTPS://example.org/a?b=1"
+    )
+    assert ArticleIn(outlet="Demo", text="x", url="").url is None

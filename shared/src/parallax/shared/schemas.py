@@ -79,6 +79,20 @@ class ArticleIn(BaseModel):
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
 
+    @field_validator("url", mode="before")
+    @classmethod
+    def _web_address(cls, value: Any) -> Any:
+        # Pages and API clients link it: only a web address may be stored as one.
+        if value in ("", None):
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            if not re.match(r"(?i)^https?://[^\s/?#]+", value):
+                raise ValueError(
+                    f"{value[:80]!r} is not a web address; give an http:// or https:// address, or null"
+                )
+        return value
+
     @field_validator("language", mode="before")
     @classmethod
     def _language_code(cls, value: Any) -> Any:
