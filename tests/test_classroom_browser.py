@@ -819,6 +819,29 @@ def test_a_french_browser_gets_french(page: Page, site: Site, browser: Browser) 
         context.close()
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/events/{call}", "/events/{call}?lang=fr", "/events/{hostile}", "/compare", "/notes", "/nowhere"],
+)
+def test_pages_have_no_accessibility_violations(
+    page: Page, site: Site, console_errors: ConsoleErrors, path: str
+) -> None:
+    """axe-core (the engine browsers' accessibility audits use), on the WCAG 2.1 A and AA
+    rules and its best practices: labels, names, contrast, landmarks, headings, languages."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    console_errors.allow(r"status of 404")  # the not-found page is answered with its status
+    address = path.format(call=site.call_event, hostile=site.hostile_event)
+    page.goto(f"{site.base_url}{address}")
+    rules = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": rules}})
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+    ]
+    assert violations == []
+
+
 def test_keyboard(page: Page, site: Site) -> None:
     from playwright.sync_api import expect
 
