@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,11 @@ def test_ping_answers_for_a_queue_only_while_a_worker_consumes_it(
     assert "no worker answered for queue annotate" in silent.output
     app = create_worker_app(Settings(broker_url=url))
     with start_worker(app, pool="solo", queues=["annotate"], perform_ping_check=False, shutdown_timeout=10):
-        answered = exits("ping", "--queue", "annotate", "--timeout", "3")
+        # the worker takes its queue a moment after it starts (seconds on a loaded machine)
+        deadline = time.monotonic() + 60
+        answered = exits("ping", "--queue", "annotate", "--timeout", "2")
+        while answered.exit_code != 0 and time.monotonic() < deadline:
+            answered = exits("ping", "--queue", "annotate", "--timeout", "2")
         assert answered.exit_code == 0, answered.output
         assert answered.output.startswith("annotate: ")
         other = exits("ping", "--queue", "compare", "--timeout", "1")
