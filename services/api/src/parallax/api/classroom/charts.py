@@ -13,8 +13,9 @@ the characters XML cannot hold and escaped, and a link is kept only when it stay
 - stacked_bars: who speaks in each outlet, one 100 % bar per outlet, its total at the right;
 - timeline: who published when (one lane per article), and who reused whom (arrows).
 
-Sizes are in user units of a viewBox: the chart scales to its container, never beyond its
-natural width. Text widths are estimated (no font metrics on the server), generously. Marks
+Sizes are in user units of a viewBox, and the root has its natural width and height (no inline
+style: the pages' Content-Security-Policy refuses them); the page's stylesheet lets it shrink
+to its container. Text widths are estimated (no font metrics on the server), generously. Marks
 carry classes prefixed "chart-" (chart-cell, chart-bar, chart-segment, chart-lane, chart-dot,
 chart-link, …): inline SVG shares the page's stylesheet, and the prefix keeps page rules off.
 """
@@ -46,8 +47,9 @@ _SEQUENTIAL: Final = (
     "#253494",
     "#081d58",
 )
-# Okabe & Ito (2008), the colour-blind-safe qualitative palette; black last, as it hides text.
-# Okabe–Ito, yellow late: darkened for underlines on the page, it would look like the orange.
+# Okabe & Ito (2008), the colour-blind-safe qualitative palette; yellow late (darkened for the
+# page's underlines it would look like the orange), black last, as it hides text. The page's
+# stylesheet colours the sides in the same order (--side-0 …).
 _OKABE_ITO: Final = ("#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#0072b2", "#d55e00", "#f0e442", "#000000")
 _UNKNOWN_KEY: Final = "#999999"
 _INK: Final = "#1a1a1a"  # text on white: 17:1
