@@ -106,11 +106,14 @@ def test_a_busy_port_is_skipped_for_the_next_free_one() -> None:
 
 
 def test_make_demo_serves_the_classroom_and_prints_its_address(tmp_path: Path) -> None:
-    """What `make demo` runs: the corpus loaded and compared, then the pages served on the port
-    printed, the demo event among them (a real server in its own process)."""
+    """What `make demo` runs: the corpus stored, taken through the pipeline by a Celery worker
+    on the embedded broker (a SQLite file), then the pages served on the port printed, the demo
+    event among them (real processes: the command, its worker, gunicorn)."""
     env = {
         **os.environ,
         "PARALLAX_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        # the embedded default (the suite's memory:// broker lives in one process only)
+        "PARALLAX_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.db'}",
         "PARALLAX_INGEST_WORKERS": "1",
         "PYTHONUNBUFFERED": "1",
     }
@@ -135,7 +138,10 @@ def test_make_demo_serves_the_classroom_and_prints_its_address(tmp_path: Path) -
     finally:
         os.killpg(demo.pid, signal.SIGTERM)
         demo.wait(timeout=30)
-    assert "Ctrl+C" in log.read_text()
+    output = log.read_text()
+    assert "Ctrl+C" in output
+    assert f"a Celery worker on sqla+sqlite:///{tmp_path / 'broker.db'}" in output
+    assert "annotated 9 of 9 · in events 9 of 9 · events compared 2 of 2" in output
 
 
 def _printed_address(demo: subprocess.Popen[bytes], log: Path, seconds: float = 180) -> str:
@@ -153,3 +159,9 @@ def _printed_address(demo: subprocess.Popen[bytes], log: Path, seconds: float = 
                 pass
         time.sleep(0.5)
     pytest.fail(f"the demo did not serve in {seconds} s:\n{log.read_text()}")
+
+
+def test_the_served_demo_refuses_a_broker_its_worker_cannot_share(invoke: Invoke) -> None:
+    result = invoke("demo", "--serve")  # the suite's broker is memory://
+    assert result.exit_code == 1
+    assert "the memory:// broker lives inside one process" in result.output

@@ -108,7 +108,7 @@ def send_to_pipeline(settings: Settings, article_ids: Sequence[int]) -> None:
     if not article_ids:
         return
     try:
-        app = _sending_app(settings.broker_url)
+        app = sending_app(settings.broker_url)
         with app.producer_or_acquire() as producer:
             for article_id in article_ids:
                 app.send_task(ANNOTATE_ARTICLE, args=[article_id], producer=producer)
@@ -121,7 +121,7 @@ def send_to_pipeline(settings: Settings, article_ids: Sequence[int]) -> None:
 
 
 @functools.lru_cache(maxsize=4)
-def _sending_app(broker_url: str) -> Any:
+def sending_app(broker_url: str) -> Any:
     """A Celery app that only sends (no tasks registered), one per broker."""
     from parallax.shared.config import Settings
     from parallax.shared.queue import create_celery_app

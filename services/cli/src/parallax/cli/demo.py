@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import importlib.resources
 import re
-from typing import Any, Final
+import subprocess
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
 from parallax.cli import exit_codes
+from parallax.cli.demo_pipeline import pipeline_worker
 from parallax.cli.state import CliState
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from parallax.shared.config import Settings
+
 SEED_ID = "rhc-2022-02-03-poutine-macron"
+# Where `--serve` keeps the pipeline worker's log (in the working directory, by the database).
+WORKER_LOG = "parallax-demo-worker.log"
 # The sentence that a PDF page break cuts in two in the seed article.
 PAGE_BREAK_SENTENCE = re.compile(r"Alors que l'Ukraine est au cœur[^.]*\.")
 
@@ -32,7 +43,11 @@ PAGE_BREAK_SENTENCE = re.compile(r"Alors que l'Ukraine est au cœur[^.]*\.")
 @click.pass_obj
 def demo(state: CliState, serve: bool, port: int) -> None:
     """Ingest, annotate, cluster and compare the demo corpus (a real article and constructed
-    ones written for teaching) and show the result; with --serve, open it in the classroom.
+    ones written for teaching) and show the result.
+
+    Alone, the stages run in this process, one after the other. With --serve (what `make demo`
+    runs), they run as deployed: a Celery worker on the configured broker (by default a SQLite
+    file: no server) takes the stored articles through, then the classroom pages are served.
 
     Run it twice to see deduplication: the second run stores nothing new, parses nothing again
     and leaves every article in its event.
@@ -45,22 +60,63 @@ def demo(state: CliState, serve: bool, port: int) -> None:
     from parallax.shared.errors import ParallaxError
 
     corpus = importlib.resources.files("parallax.cli") / "demo_corpus" / "articles"
+    settings = state.settings()
     with importlib.resources.as_file(corpus) as folder:
         try:
             engine = state.engine()
-            report = run_ingest([str(folder)], engine=engine, settings=state.settings())
-            annotated = annotate_stored(None, engine=engine)
-            clustered = cluster_stored(None, engine=engine)
-            compared = compare_stored(None, engine=engine)
+            report = run_ingest([str(folder)], engine=engine, settings=settings)
         except ParallaxError as error:
             raise click.ClickException(str(error)) from error
-    click.echo(f"Database: {state.settings().database_url}")
+    click.echo(f"Database: {settings.database_url}")
     click.echo(summary_line(report))
+    for refusal in report.refusals:
+        click.echo(f"  refused: {refusal.describe()}")
+    if serve:
+        # What `make demo` runs: the pipeline as deployed, through a worker on the broker.
+        if settings.broker_url.startswith("memory://"):
+            raise click.ClickException(
+                "the memory:// broker lives inside one process, so the demo's worker cannot share "
+                "it; unset PARALLAX_BROKER_URL (the default is a SQLite file) or give a real broker"
+            )
+        with pipeline_worker(settings, Path(WORKER_LOG)) as worker:
+            _run_through_worker(engine, settings, worker)
+            _show_everything(state)
+            serve_classroom(state, port)
+        return
+    try:
+        annotated = annotate_stored(None, engine=engine)
+        clustered = cluster_stored(None, engine=engine)
+        compared = compare_stored(None, engine=engine)
+    except ParallaxError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Annotated {annotated.annotated} article(s); {annotated.up_to_date} already up to date.")
     click.echo(f"Put {clustered.clustered} article(s) in events ({clustered.started} new).")
     click.echo(f"Compared {len(compared.compared)} event(s); {len(compared.up_to_date)} already up to date.")
-    for refusal in report.refusals:
-        click.echo(f"  refused: {refusal.describe()}")
+    _show_everything(state)
+    if report.rejected_total:
+        raise SystemExit(exit_codes.FAILURE)
+
+
+def _run_through_worker(engine: Engine, settings: Settings, worker: subprocess.Popen[bytes]) -> None:
+    """Send the waiting work to the worker and show its progress until nothing waits."""
+    from parallax.cli.demo_pipeline import PipelineError, send_waiting_work, wait_until_done
+
+    click.echo(f"The pipeline: a Celery worker on {settings.broker_url} (its log: {WORKER_LOG})")
+    started = time.monotonic()
+    sent = send_waiting_work(engine, settings)
+    click.echo(f"  sent {sum(sent.values())} task(s) to it; the first waits for its language models")
+    try:
+        done = wait_until_done(engine, worker, Path(WORKER_LOG), lambda p: click.echo(p.line()))
+    except PipelineError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"  done in {time.monotonic() - started:.0f} s")
+    if done.failed:
+        click.echo(f"  {done.failed} article(s) failed: `parallax articles list --status failed` says why")
+    click.echo("")
+
+
+def _show_everything(state: CliState) -> None:
+    """What the demo found, section by section."""
     click.echo("")
     _show_stored(state)
     click.echo("")
@@ -76,10 +132,6 @@ def demo(state: CliState, serve: bool, port: int) -> None:
         "Next: parallax articles show ID  ·  parallax events list  ·  parallax ingest PATH|URL…  ·  "
         "parallax --help"
     )
-    if report.rejected_total:
-        raise SystemExit(exit_codes.FAILURE)
-    if serve:
-        serve_classroom(state, port)
 
 
 def serve_classroom(state: CliState, port: int) -> None:
