@@ -156,7 +156,7 @@ def _printed_address(demo: subprocess.Popen[bytes], log: Path, seconds: float = 
                 with urllib.request.urlopen(found.group(1), timeout=5):
                     return found.group(1)
             except (urllib.error.URLError, ConnectionError):
-                pass
+                pass  # printed just before gunicorn listens: ask again
         time.sleep(0.5)
     pytest.fail(f"the demo did not serve in {seconds} s:\n{log.read_text()}")
 

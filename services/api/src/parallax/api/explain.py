@@ -63,7 +63,7 @@ def explain_article(report: Mapping[str, Any], article: str, language: str = "en
     if article not in ids:
         return []
     texts = _TEXTS[language]
-    names = _actor_names(report)
+    names = actor_names(report)
     others = len(ids) - 1
     found = [
         _sources_sentence(report, article, others, names, texts),
@@ -75,7 +75,8 @@ def explain_article(report: Mapping[str, Any], article: str, language: str = "en
     return [sentence for sentence in found if sentence]
 
 
-def _actor_names(report: Mapping[str, Any]) -> dict[str, str]:
+def actor_names(report: Mapping[str, Any]) -> dict[str, str]:
+    """Each actor id of the report by the name the report gives it."""
     return {
         str(actor["actor"]): str(actor.get("name") or actor["actor"])
         for actor in (report.get("wording") or {}).get("actor_labels") or []

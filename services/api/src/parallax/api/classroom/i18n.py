@@ -7,6 +7,7 @@ are plain format strings: the templates escape what they insert.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Final
 
@@ -351,3 +352,10 @@ def format_number(value: float, language: str, digits: int = 2) -> str:
     """A number as the page's language writes it (a decimal comma in French)."""
     written = f"{value:.{digits}f}"
     return written.replace(".", ",") if language == "fr" else written
+
+
+def day_words(moment: dt.datetime, language: str, *, year: bool = True) -> str:
+    """The day of a moment (in UTC) as the page's language writes it: "3 Feb 2022", "3 févr."."""
+    utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
+    months = text(language, "months").split()
+    return f"{utc.day} {months[utc.month - 1]}" + (f" {utc.year}" if year else "")

@@ -19,7 +19,14 @@ from werkzeug.exceptions import HTTPException
 
 from parallax.api.app import app_engine
 from parallax.api.auth import require_scope
-from parallax.api.classroom.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, format_number, text
+from parallax.api.classroom.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    choose_language,
+    day_words,
+    format_number,
+    text,
+)
 from parallax.api.classroom.view import event_view
 from parallax.api.errors import ProblemError
 from parallax.api.scores import pair_distances
@@ -171,16 +178,14 @@ def _with_language(language: str) -> str:
     return url_for(endpoint or "classroom.events_page", **values)
 
 
-def _when(moment: Any, language: str) -> str:
-    """A date (and time, in UTC) as the page's language writes it."""
+def _when(moment: dt.datetime | None, language: str) -> str:
+    """A date (and time, in UTC) as the page's language writes it; the day alone at midnight
+    UTC, which is how a date without a time is stored."""
     if moment is None:
         return text(language, "undated")
-    months = text(language, "months").split()
     utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
-    day = f"{utc.day} {months[utc.month - 1]} {utc.year}"
-    if (utc.hour, utc.minute) == (0, 0):
-        return day
-    return f"{day}, {utc:%H:%M} UTC"
+    day = day_words(utc, language)
+    return day if (utc.hour, utc.minute) == (0, 0) else f"{day}, {utc:%H:%M} UTC"
 
 
 def _error_page(status: int, message: str, fix: str | None) -> Response:

@@ -28,8 +28,8 @@ from typing import Any, Final
 from markupsafe import Markup, escape
 
 from parallax.api.classroom import charts
-from parallax.api.classroom.i18n import format_number, side_name, text
-from parallax.api.explain import explain_article
+from parallax.api.classroom.i18n import day_words, format_number, side_name, text
+from parallax.api.explain import actor_names, explain_article
 from parallax.api.profiles import outlet_matrix
 from parallax.api.scores import COMPONENTS, PairDistance, mean_distance_by_article
 
@@ -217,14 +217,6 @@ def event_view(
         who_speaks=_who_speaks(report, articles, sides, language),
         matrix=_matrix(report, pairs, language),
     )
-
-
-def actor_names(report: Mapping[str, Any]) -> dict[str, str]:
-    """Each actor id of the report by the name the report gives it."""
-    return {
-        str(actor["actor"]): str(actor.get("name") or actor["actor"])
-        for actor in (report.get("wording") or {}).get("actor_labels") or []
-    }
 
 
 def published_of(value: Any) -> dt.datetime | None:
@@ -595,8 +587,8 @@ def _timeline(
             label=article.outlet,
             moment=article.published,
             detail=article.title,
-            when=text(language, "day_only", day=_day(article.published, language))
-            if _day_only(article.published)
+            when=text(language, "day_only", day=day_words(article.published, language, year=False))
+            if article.published is not None and _day_only(article.published)
             else None,
         )
         for article in articles
@@ -626,13 +618,6 @@ def _day_only(moment: dt.datetime | None) -> bool:
     """Whether a publication time is known only to the day: stored at midnight UTC exactly, as
     ingest stores a date without a time (a midnight release reads the same; it is rare)."""
     return moment is not None and moment.astimezone(dt.UTC).time() == dt.time(0, 0)
-
-
-def _day(moment: dt.datetime | None, language: str) -> str:
-    if moment is None:
-        return ""
-    months = text(language, "months").split()
-    return f"{moment.day} {months[moment.month - 1]}"
 
 
 def _who_speaks(
