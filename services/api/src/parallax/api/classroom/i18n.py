@@ -359,3 +359,9 @@ def day_words(moment: dt.datetime, language: str, *, year: bool = True) -> str:
     utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
     months = text(language, "months").split()
     return f"{utc.day} {months[utc.month - 1]}" + (f" {utc.year}" if year else "")
+
+
+def day_only(moment: dt.datetime | None) -> bool:
+    """Whether a publication time is known only to the day: stored at midnight UTC exactly, as
+    ingest stores a date without a time (a release at midnight reads the same; it is rare)."""
+    return moment is not None and moment.astimezone(dt.UTC).time() == dt.time(0, 0)

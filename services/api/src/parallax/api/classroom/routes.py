@@ -23,6 +23,7 @@ from parallax.api.classroom.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGES,
     choose_language,
+    day_only,
     day_words,
     format_number,
     text,
@@ -183,9 +184,9 @@ def _when(moment: dt.datetime | None, language: str) -> str:
     UTC, which is how a date without a time is stored."""
     if moment is None:
         return text(language, "undated")
-    utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
+    utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     day = day_words(utc, language)
-    return day if (utc.hour, utc.minute) == (0, 0) else f"{day}, {utc:%H:%M} UTC"
+    return day if day_only(utc) else f"{day}, {utc:%H:%M} UTC"
 
 
 def _error_page(status: int, message: str, fix: str | None) -> Response:

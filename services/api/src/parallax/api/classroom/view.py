@@ -28,7 +28,7 @@ from typing import Any, Final
 from markupsafe import Markup, escape
 
 from parallax.api.classroom import charts
-from parallax.api.classroom.i18n import day_words, format_number, side_name, text
+from parallax.api.classroom.i18n import day_only, day_words, format_number, side_name, text
 from parallax.api.explain import actor_names, explain_article
 from parallax.api.profiles import outlet_matrix
 from parallax.api.scores import COMPONENTS, PairDistance, mean_distance_by_article
@@ -588,7 +588,7 @@ def _timeline(
             moment=article.published,
             detail=article.title,
             when=text(language, "day_only", day=day_words(article.published, language, year=False))
-            if article.published is not None and _day_only(article.published)
+            if article.published is not None and day_only(article.published)
             else None,
         )
         for article in articles
@@ -612,12 +612,6 @@ def _timeline(
         month_names=text(language, "months").split(),
         chart_id="timeline",
     )
-
-
-def _day_only(moment: dt.datetime | None) -> bool:
-    """Whether a publication time is known only to the day: stored at midnight UTC exactly, as
-    ingest stores a date without a time (a midnight release reads the same; it is rare)."""
-    return moment is not None and moment.astimezone(dt.UTC).time() == dt.time(0, 0)
 
 
 def _who_speaks(
